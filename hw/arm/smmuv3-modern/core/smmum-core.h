@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern core: the architectural state of one SMMUv3 and its
+ * narrow interface to whatever hosts it (QEMU glue, unit tests, fuzzers).
+ *
+ * The core is plain C11 + GLib.  It never includes QEMU headers.
+ */
+#ifndef SMMUM_CORE_H
+#define SMMUM_CORE_H
+
+#include <stdbool.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "smmum-regs.h"
+
+/* Wired interrupt lines, in the order of the device tree's interrupt-names. */
+typedef enum SmmumIrq {
+    SMMUM_IRQ_EVTQ = 0,
+    SMMUM_IRQ_PRIQ = 1,
+    SMMUM_IRQ_CMD_SYNC = 2,
+    SMMUM_IRQ_GERROR = 3,
+    SMMUM_NUM_IRQS = 4,
+} SmmumIrq;
+
+/* Messages the core sends to its host's log. */
+typedef enum SmmumLogKind {
+    SMMUM_LOG_GUEST_ERROR,  /* the guest did something the spec forbids */
+    SMMUM_LOG_UNIMP,        /* the guest used something not modelled */
+} SmmumLogKind;
+
+/*
+ * What the core needs from its host.  All guest-memory accesses are made
+ * by the SMMU itself (queues, tables, MSIs); they return false when the
+ * access fails (an abort on the interconnect).
+ */
+typedef struct SmmumHost {
+    void *opaque;
+    bool (*dma_read)(void *opaque, uint64_t pa, void *buf, size_t len);
+    bool (*dma_write)(void *opaque, uint64_t pa, const void *buf, size_t len);
+    /* Pulse a wired, edge-triggered interrupt line. */
+    void (*irq_pulse)(void *opaque, SmmumIrq line);
+    /* Write a 32-bit MSI; false when the write aborts. */
+    bool (*msi)(void *opaque, uint64_t addr, uint32_t data, uint32_t attr);
+    /* Send an event to waiting PEs (CMD_SYNC with CS=SEV). */
+    void (*sev)(void *opaque);
+    void (*log)(void *opaque, SmmumLogKind kind, const char *msg);
+} SmmumHost;
+
+/*
+ * Implementation choices, fixed at realize time (device properties).
+ * smmum_config_validate() checks them; the ID registers are derived
+ * from them by smmum_core_init().
+ */
+typedef struct SmmumConfig {
+    uint8_t sidsize;        /* IDR1.SIDSIZE, 0..32 */
+    uint8_t ssidsize;       /* IDR1.SSIDSIZE, 0..20 */
+    uint8_t cmdqs;          /* IDR1.CMDQS, max log2 entries, <= 19 */
+    uint8_t eventqs;        /* IDR1.EVENTQS, <= 19 */
+    uint8_t oas_bits;       /* 32, 36, 40, 42, 44, 48 or 52 */
+    bool stage1;            /* IDR0.S1P */
+    bool stage2;            /* IDR0.S2P */
+    bool two_level_strtab;  /* IDR0.ST_LEVEL = 0b01 */
+    bool cd2l;              /* IDR0.CD2L */
+    bool msi;               /* IDR0.MSI */
+    bool sev;               /* IDR0.SEV */
+    bool asid16;            /* IDR0.ASID16 */
+    bool vmid16;            /* IDR0.VMID16 */
+    bool ats;               /* IDR0.ATS */
+    bool ril;               /* IDR3.RIL */
+    bool attr_types_ovr;    /* IDR1.ATTR_TYPES_OVR */
+    bool attr_perms_ovr;    /* IDR1.ATTR_PERMS_OVR */
+    bool gran4k, gran16k, gran64k;
+} SmmumConfig;
+
+/* A DMA transaction as the host hands it to the core. */
+typedef struct SmmumTxn {
+    uint32_t sid;           /* StreamID */
+    uint32_t ssid;          /* SubstreamID, valid when ssv */
+    bool ssv;
+    bool write;
+    bool priv;              /* privileged (PnU) */
+    bool instr;             /* instruction fetch (InD) */
+    uint64_t addr;          /* input address */
+} SmmumTxn;
+
+typedef enum SmmumXlateStatus {
+    SMMUM_XLATE_OK,
+    SMMUM_XLATE_ABORT,      /* the transaction is terminated */
+} SmmumXlateStatus;
+
+typedef struct SmmumXlate {
+    SmmumXlateStatus status;
+    uint64_t pa;            /* output address of txn.addr */
+    uint64_t addr_mask;     /* size - 1 of the naturally aligned region */
+    bool read, write;       /* permissions for that region */
+} SmmumXlate;
+
+typedef struct SmmumQueue {
+    uint64_t base;          /* *_BASE register */
+    uint32_t prod;
+    uint32_t cons;
+} SmmumQueue;
+
+/* Architectural (migratable) state plus the host hookup. */
+typedef struct SmmumCore {
+    SmmumConfig cfg;
+    SmmumHost host;
+
+    /* Read-only ID registers, derived from cfg. */
+    uint32_t idr[6];
+    uint32_t iidr;
+    uint32_t aidr;
+
+    /* Guest-visible registers. */
+    uint32_t cr0;
+    uint32_t cr0ack;
+    uint32_t cr1;
+    uint32_t cr2;
+    uint32_t gbpa;
+    uint32_t irq_ctrl;
+    uint32_t irq_ctrlack;
+    uint32_t gerror;
+    uint32_t gerrorn;
+    uint64_t gerror_irq_cfg0;
+    uint32_t gerror_irq_cfg1;
+    uint32_t gerror_irq_cfg2;
+    uint64_t strtab_base;
+    uint32_t strtab_base_cfg;
+    SmmumQueue cmdq;
+    SmmumQueue eventq;
+    uint64_t eventq_irq_cfg0;
+    uint32_t eventq_irq_cfg1;
+    uint32_t eventq_irq_cfg2;
+} SmmumCore;
+
+/* Fill *cfg with the defaults the device properties start from. */
+void smmum_config_default(SmmumConfig *cfg);
+/* NULL when cfg is usable, else a message for the user (g_free it). */
+char *smmum_config_validate(const SmmumConfig *cfg);
+
+void smmum_core_init(SmmumCore *s, const SmmumConfig *cfg,
+                     const SmmumHost *host);
+/* Architected reset values of every register. */
+void smmum_core_reset(SmmumCore *s);
+
+/*
+ * Register access.  offset is within the 128 KiB frame; size is 4 or 8.
+ * Accesses of an illegal size or alignment are RAZ/WI (and logged).
+ */
+uint64_t smmum_mmio_read(SmmumCore *s, uint64_t offset, unsigned size);
+void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
+                      unsigned size);
+
+/* Translate one transaction. */
+void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
+
+/* printf-style logging through host->log. */
+void smmum_log(SmmumCore *s, SmmumLogKind kind, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+#endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern: SMMUv3 register map and field positions (IHI 0070).
+ * Pure definitions, no QEMU dependencies.
+ */
+#ifndef SMMUM_REGS_H
+#define SMMUM_REGS_H
+
+#include <stdint.h>
+
+/* Extract / deposit helpers for register and structure fields. */
+#define SMMUM_MASK(len)           ((len) >= 64 ? ~0ULL : ((1ULL << (len)) - 1))
+#define SMMUM_EX(v, pos, len)     (((uint64_t)(v) >> (pos)) & SMMUM_MASK(len))
+#define SMMUM_DEP(v, pos, len, f) \
+    (((uint64_t)(v) & ~(SMMUM_MASK(len) << (pos))) | \
+     (((uint64_t)(f) & SMMUM_MASK(len)) << (pos)))
+
+/* Page 0 */
+#define SMMUM_IDR0              0x00
+#define SMMUM_IDR1              0x04
+#define SMMUM_IDR2              0x08
+#define SMMUM_IDR3              0x0c
+#define SMMUM_IDR4              0x10
+#define SMMUM_IDR5              0x14
+#define SMMUM_IIDR              0x18
+#define SMMUM_AIDR              0x1c
+#define SMMUM_CR0               0x20
+#define SMMUM_CR0ACK            0x24
+#define SMMUM_CR1               0x28
+#define SMMUM_CR2               0x2c
+#define SMMUM_STATUSR           0x40
+#define SMMUM_GBPA              0x44
+#define SMMUM_AGBPA             0x48
+#define SMMUM_IRQ_CTRL          0x50
+#define SMMUM_IRQ_CTRLACK       0x54
+#define SMMUM_GERROR            0x60
+#define SMMUM_GERRORN           0x64
+#define SMMUM_GERROR_IRQ_CFG0   0x68
+#define SMMUM_GERROR_IRQ_CFG1   0x70
+#define SMMUM_GERROR_IRQ_CFG2   0x74
+#define SMMUM_STRTAB_BASE       0x80
+#define SMMUM_STRTAB_BASE_CFG   0x88
+#define SMMUM_CMDQ_BASE         0x90
+#define SMMUM_CMDQ_PROD         0x98
+#define SMMUM_CMDQ_CONS         0x9c
+#define SMMUM_EVENTQ_BASE       0xa0
+#define SMMUM_EVENTQ_PROD_P0    0xa8  /* page-0 alias, RAZ/WI here */
+#define SMMUM_EVENTQ_CONS_P0    0xac
+#define SMMUM_EVENTQ_IRQ_CFG0   0xb0
+#define SMMUM_EVENTQ_IRQ_CFG1   0xb8
+#define SMMUM_EVENTQ_IRQ_CFG2   0xbc
+#define SMMUM_PRIQ_BASE         0xc0
+#define SMMUM_PRIQ_PROD_P0      0xc8
+#define SMMUM_PRIQ_CONS_P0      0xcc
+#define SMMUM_PRIQ_IRQ_CFG0     0xd0
+#define SMMUM_PRIQ_IRQ_CFG1     0xd8
+#define SMMUM_PRIQ_IRQ_CFG2     0xdc
+#define SMMUM_PIDR4             0xfd0
+#define SMMUM_CIDR0             0xff0
+
+/* Page 1 */
+#define SMMUM_PAGE1             0x10000
+#define SMMUM_EVENTQ_PROD       (SMMUM_PAGE1 + 0xa8)
+#define SMMUM_EVENTQ_CONS       (SMMUM_PAGE1 + 0xac)
+#define SMMUM_PRIQ_PROD         (SMMUM_PAGE1 + 0xc8)
+#define SMMUM_PRIQ_CONS         (SMMUM_PAGE1 + 0xcc)
+
+#define SMMUM_MMIO_SIZE         0x20000
+
+/* IDR0 */
+#define SMMUM_IDR0_S2P          0
+#define SMMUM_IDR0_S1P          1
+#define SMMUM_IDR0_TTF          2   /* 2 bits */
+#define SMMUM_IDR0_COHACC       4
+#define SMMUM_IDR0_BTM          5
+#define SMMUM_IDR0_HTTU         6   /* 2 bits */
+#define SMMUM_IDR0_DORMHINT     8
+#define SMMUM_IDR0_HYP          9
+#define SMMUM_IDR0_ATS          10
+#define SMMUM_IDR0_NS1ATS       11
+#define SMMUM_IDR0_ASID16       12
+#define SMMUM_IDR0_MSI          13
+#define SMMUM_IDR0_SEV          14
+#define SMMUM_IDR0_ATOS         15
+#define SMMUM_IDR0_PRI          16
+#define SMMUM_IDR0_VMW          17
+#define SMMUM_IDR0_VMID16       18
+#define SMMUM_IDR0_CD2L         19
+#define SMMUM_IDR0_VATOS        20
+#define SMMUM_IDR0_TTENDIAN     21  /* 2 bits */
+#define SMMUM_IDR0_STALL_MODEL  24  /* 2 bits */
+#define SMMUM_IDR0_TERM_MODEL   26
+#define SMMUM_IDR0_ST_LEVEL     27  /* 2 bits */
+
+/* IDR1 */
+#define SMMUM_IDR1_SIDSIZE        0   /* 6 bits */
+#define SMMUM_IDR1_SSIDSIZE       6   /* 5 bits */
+#define SMMUM_IDR1_PRIQS          11  /* 5 bits */
+#define SMMUM_IDR1_EVENTQS        16  /* 5 bits */
+#define SMMUM_IDR1_CMDQS          21  /* 5 bits */
+#define SMMUM_IDR1_ATTR_PERMS_OVR 26
+#define SMMUM_IDR1_ATTR_TYPES_OVR 27
+#define SMMUM_IDR1_REL            28
+#define SMMUM_IDR1_QUEUES_PRESET  29
+#define SMMUM_IDR1_TABLES_PRESET  30
+
+/* IDR3 */
+#define SMMUM_IDR3_HAD          2
+#define SMMUM_IDR3_FWB          8
+#define SMMUM_IDR3_RIL          10
+#define SMMUM_IDR3_BBML         11  /* 2 bits */
+
+/* IDR5 */
+#define SMMUM_IDR5_OAS          0   /* 3 bits */
+#define SMMUM_IDR5_GRAN4K       4
+#define SMMUM_IDR5_GRAN16K      5
+#define SMMUM_IDR5_GRAN64K      6
+#define SMMUM_IDR5_VAX          10  /* 2 bits */
+#define SMMUM_IDR5_STALL_MAX    16  /* 16 bits */
+
+/* CR0 / CR0ACK */
+#define SMMUM_CR0_SMMUEN        (1u << 0)
+#define SMMUM_CR0_PRIQEN        (1u << 1)
+#define SMMUM_CR0_EVTQEN        (1u << 2)
+#define SMMUM_CR0_CMDQEN        (1u << 3)
+#define SMMUM_CR0_ATSCHK        (1u << 4)
+#define SMMUM_CR0_VMW           (7u << 6)
+
+/* CR2 */
+#define SMMUM_CR2_E2H           (1u << 0)
+#define SMMUM_CR2_RECINVSID     (1u << 1)
+#define SMMUM_CR2_PTM           (1u << 2)
+
+/* GBPA */
+#define SMMUM_GBPA_UPDATE       (1u << 31)
+#define SMMUM_GBPA_ABORT        (1u << 20)
+/* INSTCFG[19:18] PRIVCFG[17:16] NSCFG[15:14] SHCFG[13:12] ALLOCCFG[11:8]
+ * MTCFG[4] MemAttr[3:0] */
+#define SMMUM_GBPA_FIELDS       0x000fff1fu
+
+/* IRQ_CTRL */
+#define SMMUM_IRQ_CTRL_GERROR   (1u << 0)
+#define SMMUM_IRQ_CTRL_PRIQ     (1u << 1)
+#define SMMUM_IRQ_CTRL_EVTQ     (1u << 2)
+
+/* GERROR */
+#define SMMUM_GERROR_CMDQ_ERR      (1u << 0)
+#define SMMUM_GERROR_EVTQ_ABT      (1u << 2)
+#define SMMUM_GERROR_PRIQ_ABT      (1u << 3)
+#define SMMUM_GERROR_MSI_CMDQ_ABT  (1u << 4)
+#define SMMUM_GERROR_MSI_EVTQ_ABT  (1u << 5)
+#define SMMUM_GERROR_MSI_PRIQ_ABT  (1u << 6)
+#define SMMUM_GERROR_MSI_GERROR_ABT (1u << 7)
+#define SMMUM_GERROR_SFM_ERR       (1u << 8)
+#define SMMUM_GERROR_MASK          0x1fdu
+
+/* Queue BASE / PROD / CONS */
+#define SMMUM_Q_BASE_LOG2SIZE   0   /* 5 bits */
+#define SMMUM_Q_BASE_ADDR_SHIFT 5
+#define SMMUM_Q_BASE_RWA        (1ULL << 62)
+#define SMMUM_Q_BASE_MASK       (SMMUM_Q_BASE_RWA | (SMMUM_MASK(47) << 5) | 0x1f)
+#define SMMUM_Q_OVFLG           (1u << 31)  /* EVENTQ_PROD.OVFLG/CONS.OVACKFLG */
+#define SMMUM_CMDQ_CONS_ERR     24  /* 7 bits */
+
+/* CMDQ_CONS.ERR codes */
+#define SMMUM_CERROR_NONE       0
+#define SMMUM_CERROR_ILL        1
+#define SMMUM_CERROR_ABT        2
+#define SMMUM_CERROR_ATC_INV_SYNC 3
+
+/* STRTAB */
+#define SMMUM_STRTAB_BASE_RA    (1ULL << 62)
+#define SMMUM_STRTAB_BASE_MASK  (SMMUM_STRTAB_BASE_RA | (SMMUM_MASK(46) << 6))
+#define SMMUM_STRTAB_CFG_LOG2SIZE 0  /* 6 bits */
+#define SMMUM_STRTAB_CFG_SPLIT  6    /* 5 bits */
+#define SMMUM_STRTAB_CFG_FMT    16   /* 2 bits */
+#define SMMUM_STRTAB_CFG_MASK   0x307ffu
+
+/* *_IRQ_CFG0: ADDR[51:2] */
+#define SMMUM_IRQ_CFG0_MASK     (SMMUM_MASK(50) << 2)
+/* *_IRQ_CFG2: MemAttr[3:0] SH[5:4] */
+#define SMMUM_IRQ_CFG2_MASK     0x3fu
+
+#endif

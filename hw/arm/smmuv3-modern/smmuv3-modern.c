@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern: QEMU glue.  QOM device, MMIO, IOMMU memory regions,
+ * PCI hook-up, interrupts and MSIs, migration.  Everything architectural
+ * lives in core/.
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qapi/error.h"
+#include "hw/irq.h"
+#include "hw/qdev-properties.h"
+#include "hw/pci/pci.h"
+#include "migration/vmstate.h"
+#include "exec/address-spaces.h"
+#include "system/dma.h"
+#include "trace.h"
+#include "smmuv3-modern-internal.h"
+
+/* ---- host interface for the core ---- */
+
+static bool host_dma_read(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+    return address_space_read(&address_space_memory, pa,
+                              MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
+}
+
+static bool host_dma_write(void *opaque, uint64_t pa, const void *buf,
+                           size_t len)
+{
+    return address_space_write(&address_space_memory, pa,
+                               MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
+}
+
+static void host_irq_pulse(void *opaque, SmmumIrq line)
+{
+    SMMUv3ModernState *s = opaque;
+
+    trace_smmuv3_modern_irq(line);
+    qemu_irq_pulse(s->irq[line]);
+}
+
+static bool host_msi(void *opaque, uint64_t addr, uint32_t data,
+                     uint32_t attr)
+{
+    MemTxResult res;
+
+    trace_smmuv3_modern_msi(addr, data);
+    address_space_stl_le(&address_space_memory, addr, data,
+                         MEMTXATTRS_UNSPECIFIED, &res);
+    return res == MEMTX_OK;
+}
+
+static void host_sev(void *opaque)
+{
+    /* No PE waits in WFE for the SMMU under QEMU's models: nothing to do. */
+}
+
+static void host_log(void *opaque, SmmumLogKind kind, const char *msg)
+{
+    qemu_log_mask(kind == SMMUM_LOG_UNIMP ? LOG_UNIMP : LOG_GUEST_ERROR,
+                  "%s: %s\n", TYPE_ARM_SMMUV3_MODERN, msg);
+}
+
+/* ---- MMIO ---- */
+
+static MemTxResult smmuv3_modern_read(void *opaque, hwaddr offset,
+                                      uint64_t *data, unsigned size,
+                                      MemTxAttrs attrs)
+{
+    SMMUv3ModernState *s = opaque;
+
+    *data = smmum_mmio_read(&s->core, offset, size);
+    trace_smmuv3_modern_read(offset, *data, size);
+    return MEMTX_OK;
+}
+
+static MemTxResult smmuv3_modern_write(void *opaque, hwaddr offset,
+                                       uint64_t data, unsigned size,
+                                       MemTxAttrs attrs)
+{
+    SMMUv3ModernState *s = opaque;
+
+    trace_smmuv3_modern_write(offset, data, size);
+    smmum_mmio_write(&s->core, offset, data, size);
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps smmuv3_modern_mmio_ops = {
+    .read_with_attrs = smmuv3_modern_read,
+    .write_with_attrs = smmuv3_modern_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    /* Odd sizes reach the core, which answers them RAZ/WI. */
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+/* ---- IOMMU memory regions and PCI ---- */
+
+static IOMMUTLBEntry smmuv3_modern_translate(IOMMUMemoryRegion *mr,
+                                             hwaddr addr,
+                                             IOMMUAccessFlags flag,
+                                             int iommu_idx)
+{
+    SMMUv3ModernDevice *sdev = container_of(mr, SMMUv3ModernDevice, iommu);
+    SmmumTxn txn = {
+        .sid = PCI_BUILD_BDF(pci_bus_num(sdev->bus), sdev->devfn),
+        .write = flag & IOMMU_WO,
+        .addr = addr,
+    };
+    SmmumXlate x;
+    IOMMUTLBEntry entry = {
+        .target_as = &address_space_memory,
+        .perm = IOMMU_NONE,
+    };
+
+    smmum_translate(&sdev->smmu->core, &txn, &x);
+    entry.addr_mask = x.addr_mask;
+    entry.iova = addr & ~x.addr_mask;
+    entry.translated_addr = x.pa & ~x.addr_mask;
+    if (x.status == SMMUM_XLATE_OK) {
+        entry.perm = (x.read ? IOMMU_RO : 0) | (x.write ? IOMMU_WO : 0);
+    }
+    trace_smmuv3_modern_translate(txn.sid, addr, x.pa, entry.perm);
+    return entry;
+}
+
+
+static AddressSpace *smmuv3_modern_get_as(PCIBus *bus, void *opaque,
+                                          int devfn)
+{
+    SMMUv3ModernState *s = opaque;
+    /* Keyed by the (bus, devfn) pair; bus numbers change at enumeration. */
+    g_autofree char *key = g_strdup_printf("%p/%d", bus, devfn);
+    SMMUv3ModernDevice *sdev = g_hash_table_lookup(s->devices, key);
+
+    if (!sdev) {
+        g_autofree char *name = g_strdup_printf("%s-%s-%d",
+                                                TYPE_ARM_SMMUV3_MODERN,
+                                                bus->qbus.name, devfn);
+
+        sdev = g_new0(SMMUv3ModernDevice, 1);
+        sdev->smmu = s;
+        sdev->bus = bus;
+        sdev->devfn = devfn;
+        memory_region_init_iommu(&sdev->iommu, sizeof(sdev->iommu),
+                                 TYPE_ARM_SMMUV3_MODERN_IOMMU_MR, OBJECT(s),
+                                 name, UINT64_MAX);
+        address_space_init(&sdev->as, MEMORY_REGION(&sdev->iommu), name);
+        g_hash_table_insert(s->devices, g_steal_pointer(&key), sdev);
+    }
+    return &sdev->as;
+}
+
+static const PCIIOMMUOps smmuv3_modern_pci_ops = {
+    .get_address_space = smmuv3_modern_get_as,
+};
+
+/* ---- device ---- */
+
+static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
+{
+    SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
+    SysBusDevice *sbd = SYS_BUS_DEVICE(dev);
+    SmmumHost host = {
+        .opaque = s,
+        .dma_read = host_dma_read,
+        .dma_write = host_dma_write,
+        .irq_pulse = host_irq_pulse,
+        .msi = host_msi,
+        .sev = host_sev,
+        .log = host_log,
+    };
+    g_autofree char *err = smmum_config_validate(&s->cfg);
+
+    if (err) {
+        error_setg(errp, "%s: %s", TYPE_ARM_SMMUV3_MODERN, err);
+        return;
+    }
+    if (!s->primary_bus) {
+        error_setg(errp, "%s: the primary-bus link is not set",
+                   TYPE_ARM_SMMUV3_MODERN);
+        return;
+    }
+    smmum_core_init(&s->core, &s->cfg, &host);
+
+    memory_region_init_io(&s->mmio, OBJECT(s), &smmuv3_modern_mmio_ops, s,
+                          TYPE_ARM_SMMUV3_MODERN, SMMUM_MMIO_SIZE);
+    sysbus_init_mmio(sbd, &s->mmio);
+    for (int i = 0; i < SMMUM_NUM_IRQS; i++) {
+        sysbus_init_irq(sbd, &s->irq[i]);
+    }
+    s->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    pci_setup_iommu(s->primary_bus, &smmuv3_modern_pci_ops, s);
+}
+
+static void smmuv3_modern_reset_exit(Object *obj, ResetType type)
+{
+    SMMUv3ModernState *s = ARM_SMMUV3_MODERN(obj);
+
+    smmum_core_reset(&s->core);
+}
+
+static const VMStateDescription vmstate_smmuv3_modern_queue = {
+    .name = "smmuv3-modern-queue",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(base, SmmumQueue),
+        VMSTATE_UINT32(prod, SmmumQueue),
+        VMSTATE_UINT32(cons, SmmumQueue),
+        VMSTATE_END_OF_LIST(),
+    },
+};
+
+static const VMStateDescription vmstate_smmuv3_modern = {
+    .name = TYPE_ARM_SMMUV3_MODERN,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(core.cr0, SMMUv3ModernState),
+        VMSTATE_UINT32(core.cr0ack, SMMUv3ModernState),
+        VMSTATE_UINT32(core.cr1, SMMUv3ModernState),
+        VMSTATE_UINT32(core.cr2, SMMUv3ModernState),
+        VMSTATE_UINT32(core.gbpa, SMMUv3ModernState),
+        VMSTATE_UINT32(core.irq_ctrl, SMMUv3ModernState),
+        VMSTATE_UINT32(core.irq_ctrlack, SMMUv3ModernState),
+        VMSTATE_UINT32(core.gerror, SMMUv3ModernState),
+        VMSTATE_UINT32(core.gerrorn, SMMUv3ModernState),
+        VMSTATE_UINT64(core.gerror_irq_cfg0, SMMUv3ModernState),
+        VMSTATE_UINT32(core.gerror_irq_cfg1, SMMUv3ModernState),
+        VMSTATE_UINT32(core.gerror_irq_cfg2, SMMUv3ModernState),
+        VMSTATE_UINT64(core.strtab_base, SMMUv3ModernState),
+        VMSTATE_UINT32(core.strtab_base_cfg, SMMUv3ModernState),
+        VMSTATE_STRUCT(core.cmdq, SMMUv3ModernState, 1,
+                       vmstate_smmuv3_modern_queue, SmmumQueue),
+        VMSTATE_STRUCT(core.eventq, SMMUv3ModernState, 1,
+                       vmstate_smmuv3_modern_queue, SmmumQueue),
+        VMSTATE_UINT64(core.eventq_irq_cfg0, SMMUv3ModernState),
+        VMSTATE_UINT32(core.eventq_irq_cfg1, SMMUv3ModernState),
+        VMSTATE_UINT32(core.eventq_irq_cfg2, SMMUv3ModernState),
+        VMSTATE_END_OF_LIST(),
+    },
+};
+
+static const Property smmuv3_modern_properties[] = {
+    DEFINE_PROP_LINK("primary-bus", SMMUv3ModernState, primary_bus,
+                     TYPE_PCI_BUS, PCIBus *),
+    DEFINE_PROP_UINT8("sidsize", SMMUv3ModernState, cfg.sidsize, 16),
+    DEFINE_PROP_UINT8("oas", SMMUv3ModernState, cfg.oas_bits, 44),
+    DEFINE_PROP_UINT8("cmdqs", SMMUv3ModernState, cfg.cmdqs, 19),
+    DEFINE_PROP_UINT8("eventqs", SMMUv3ModernState, cfg.eventqs, 19),
+    DEFINE_PROP_BOOL("two-level-strtab", SMMUv3ModernState,
+                     cfg.two_level_strtab, true),
+    DEFINE_PROP_BOOL("msi", SMMUv3ModernState, cfg.msi, true),
+    DEFINE_PROP_BOOL("sev", SMMUv3ModernState, cfg.sev, true),
+    DEFINE_PROP_BOOL("asid16", SMMUv3ModernState, cfg.asid16, true),
+    DEFINE_PROP_BOOL("vmid16", SMMUv3ModernState, cfg.vmid16, true),
+    DEFINE_PROP_BOOL("gran4k", SMMUv3ModernState, cfg.gran4k, true),
+    DEFINE_PROP_BOOL("gran16k", SMMUv3ModernState, cfg.gran16k, true),
+    DEFINE_PROP_BOOL("gran64k", SMMUv3ModernState, cfg.gran64k, true),
+};
+
+static void smmuv3_modern_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
+
+    dc->desc = "Arm SMMUv3 with STE/CD tear detection";
+    dc->realize = smmuv3_modern_realize;
+    dc->vmsd = &vmstate_smmuv3_modern;
+    dc->user_creatable = false;
+    rc->phases.exit = smmuv3_modern_reset_exit;
+    device_class_set_props(dc, smmuv3_modern_properties);
+}
+
+static void smmuv3_modern_iommu_mr_class_init(ObjectClass *klass, void *data)
+{
+    IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
+
+    imrc->translate = smmuv3_modern_translate;
+}
+
+static const TypeInfo smmuv3_modern_types[] = {
+    {
+        .name = TYPE_ARM_SMMUV3_MODERN,
+        .parent = TYPE_SYS_BUS_DEVICE,
+        .instance_size = sizeof(SMMUv3ModernState),
+        .class_init = smmuv3_modern_class_init,
+    },
+    {
+        .name = TYPE_ARM_SMMUV3_MODERN_IOMMU_MR,
+        .parent = TYPE_IOMMU_MEMORY_REGION,
+        .class_init = smmuv3_modern_iommu_mr_class_init,
+    },
+};
+
+DEFINE_TYPES(smmuv3_modern_types)
