@@ -20,6 +20,7 @@ typedef struct SmmumQt {
     QGenericPCIBus pcibus;
     QPCIDevice *edu;
     QPCIBar edu_bar;
+    uint32_t cmdq_prod;         /* our copy of CMDQ_PROD */
 } SmmumQt;
 
 /* Start virt with iommu=smmuv3-modern and an edu device; extra may be "". */
@@ -34,6 +35,30 @@ void smmum_qt_wr64(SmmumQt *t, uint64_t off, uint64_t val);
 /* edu DMA between its buffer and the IOVA iova; waits for completion. */
 void smmum_qt_edu_to_mem(SmmumQt *t, uint64_t iova, uint32_t len);
 void smmum_qt_mem_to_edu(SmmumQt *t, uint64_t iova, uint32_t len);
+
+/*
+ * A minimal driver: a linear stream table of 2^strtab_log2 STEs, a
+ * command queue and an event queue of 256 entries each, in guest RAM at
+ * the addresses below; smmum_qt_enable() programs and enables them all.
+ */
+#define SMMUM_QT_STRTAB     (SMMUM_QT_RAM + 0x1000000)
+#define SMMUM_QT_CMDQ       (SMMUM_QT_RAM + 0x2000000)
+#define SMMUM_QT_EVTQ       (SMMUM_QT_RAM + 0x2100000)
+#define SMMUM_QT_MSI        (SMMUM_QT_RAM + 0x2200000)
+#define SMMUM_QT_Q_LOG2     8
+#define SMMUM_QT_EDU_SID    SMMUM_QT_EDU_DEVFN  /* bus 0 */
+
+void smmum_qt_enable(SmmumQt *t, unsigned strtab_log2);
+/* Write the 64-byte STE of sid. */
+void smmum_qt_write_ste(SmmumQt *t, uint32_t sid, const uint64_t ste[8]);
+/* Append one command and publish it (CMDQ_PROD write). */
+void smmum_qt_cmd(SmmumQt *t, uint64_t w0, uint64_t w1);
+/* CMD_SYNC, no completion signal; asserts that the queue drained. */
+void smmum_qt_sync(SmmumQt *t);
+/* Number of event records between EVENTQ_CONS and EVENTQ_PROD. */
+unsigned smmum_qt_events(SmmumQt *t);
+/* Consume the next event record into ev[4]. */
+void smmum_qt_pop_event(SmmumQt *t, uint64_t ev[4]);
 
 /*
  * Run qemu-system-aarch64 with args appended to a minimal virt command

@@ -147,7 +147,7 @@ static void test_bad_property(void)
 /* Upstream smmuv3 must keep working in the same binary. */
 static void test_upstream_smmuv3_coexists(void)
 {
-    QTestState *qts = qtest_init("-M virt,iommu=smmuv3 -cpu max");
+    QTestState *qts = qtest_init("-M virt,iommu=smmuv3 -cpu max -nic none");
 
     /* Upstream's IDR1 reset value carries SIDSIZE=16. */
     g_assert_cmpuint(qtest_readl(qts, SMMUM_QT_BASE + IDR1) & 0x3f, ==, 16);
