@@ -85,8 +85,12 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 
 log "building (ninja, $(nproc) jobs)"
-ninja -C "$build" -j "$(nproc)" qemu-system-aarch64 \
-    tests/qtest/smmuv3-modern/smmuv3-modern-test >"$tree/ninja.log" 2>&1 ||
+qtests=()
+for t in "$SMMU_TOP"/tests/qtest/*-test.c; do
+    qtests+=("tests/qtest/smmuv3-modern/$(basename "$t" .c)")
+done
+ninja -C "$build" -j "$(nproc)" qemu-system-aarch64 "${qtests[@]}" \
+    >"$tree/ninja.log" 2>&1 ||
     { grep -E 'error|FAILED' -A5 "$tree/ninja.log" | head -60 >&2
       die "build failed, see $tree/ninja.log"; }
 echo "$build"
