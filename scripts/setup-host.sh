@@ -14,6 +14,7 @@ HOST_PKGS=(
     libpixman-1-dev python3-venv flex bison dpkg-dev
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     cpio xz-utils zstd kmod file
+    libjson-glib-dev
 )
 BACKPORTS_PKGS=(meson python3-pycotap)
 

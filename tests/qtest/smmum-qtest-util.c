@@ -93,6 +93,8 @@ int smmum_qt_run_fail(const char *args, char **err)
 
 #define REG_CR0             0x20
 #define REG_CR0ACK          0x24
+#define REG_CR2             0x2c
+#define CR2_RECINVSID       (1u << 1)
 #define REG_STRTAB_BASE     0x80
 #define REG_STRTAB_BASE_CFG 0x88
 #define REG_CMDQ_BASE       0x90
@@ -124,6 +126,7 @@ void smmum_qt_enable(SmmumQt *t, unsigned strtab_log2)
     smmum_qt_wr32(t, REG_EVENTQ_PROD, 0);
     smmum_qt_wr32(t, REG_EVENTQ_CONS, 0);
     t->cmdq_prod = 0;
+    smmum_qt_wr32(t, REG_CR2, CR2_RECINVSID);      /* as Linux does */
     smmum_qt_wr32(t, REG_CR0, en);
     g_assert_cmphex(smmum_qt_rd32(t, REG_CR0ACK), ==, en);
     smmum_qt_wr32(t, REG_CR0, en | CR0_SMMUEN);

@@ -24,6 +24,7 @@ static void setup(Fixture *f, gconstpointer data)
 
 static void teardown(Fixture *f, gconstpointer data)
 {
+    smmum_core_finalize(&f->core);
     fake_mem_destroy(&f->mem);
 }
 
@@ -70,12 +71,72 @@ static void test_translate_disabled(Fixture *f, gconstpointer data)
     g_assert_cmphex(x.pa, ==, 0x1234);
 }
 
+static void test_guarded(Fixture *f, gconstpointer data)
+{
+    unsigned errs;
+
+    smmum_mmio_write(&f->core, SMMUM_STRTAB_BASE, 0x400000, 8);
+    wr(f, SMMUM_STRTAB_BASE_CFG, 8);
+    wr(f, SMMUM_CR2, SMMUM_CR2_RECINVSID | SMMUM_CR2_E2H);
+    /* E2H is RES0 without IDR0.Hyp. */
+    g_assert_cmphex(rd(f, SMMUM_CR2), ==, SMMUM_CR2_RECINVSID);
+    wr(f, SMMUM_CR1, 0x5);
+    /* ATSCHK and PRIQEN are RES0 without ATS / PRI. */
+    wr(f, SMMUM_CR0, SMMUM_CR0_SMMUEN | SMMUM_CR0_ATSCHK |
+       SMMUM_CR0_PRIQEN);
+    g_assert_cmphex(rd(f, SMMUM_CR0ACK), ==, SMMUM_CR0_SMMUEN);
+    errs = f->mem.guest_errors;
+    smmum_mmio_write(&f->core, SMMUM_STRTAB_BASE, 0x800000, 8);
+    wr(f, SMMUM_STRTAB_BASE + 4, 1);
+    wr(f, SMMUM_STRTAB_BASE_CFG, 4);
+    wr(f, SMMUM_CR2, 0);
+    wr(f, SMMUM_CR1, 0);
+    g_assert_cmpuint(f->mem.guest_errors, ==, errs + 5);
+    g_assert_cmphex(smmum_mmio_read(&f->core, SMMUM_STRTAB_BASE, 8), ==,
+                    0x400000);
+    g_assert_cmphex(rd(f, SMMUM_STRTAB_BASE_CFG), ==, 8);
+    g_assert_cmphex(rd(f, SMMUM_CR2), ==, SMMUM_CR2_RECINVSID);
+    g_assert_cmphex(rd(f, SMMUM_CR1), ==, 0x5);
+    /* Queue bases are guarded by their own enables only. */
+    wr(f, SMMUM_CMDQ_BASE, 0x1003);
+    wr(f, SMMUM_EVENTQ_BASE, 0x2003);
+    g_assert_cmphex(rd(f, SMMUM_CMDQ_BASE), ==, 0x1003);
+    g_assert_cmphex(rd(f, SMMUM_EVENTQ_BASE), ==, 0x2003);
+    wr(f, SMMUM_CR0, SMMUM_CR0_EVTQEN);
+    wr(f, SMMUM_EVENTQ_BASE, 0x3003);
+    g_assert_cmphex(rd(f, SMMUM_EVENTQ_BASE), ==, 0x2003);
+    /* 32-bit halves of 64-bit registers. */
+    wr(f, SMMUM_CMDQ_BASE + 4, 0x12);
+    g_assert_cmphex(smmum_mmio_read(&f->core, SMMUM_CMDQ_BASE, 8), ==,
+                    0x0000001200001003ULL);
+}
+
+static void test_irq_ctrl_gerrorn(Fixture *f, gconstpointer data)
+{
+    wr(f, SMMUM_IRQ_CTRL, 0x7);
+    /* PRI is not implemented: its enable is RES0. */
+    g_assert_cmphex(rd(f, SMMUM_IRQ_CTRLACK), ==,
+                    SMMUM_IRQ_CTRL_GERROR | SMMUM_IRQ_CTRL_EVTQ);
+    wr(f, SMMUM_GERRORN, 0xffffffff);
+    g_assert_cmphex(rd(f, SMMUM_GERRORN), ==, SMMUM_GERROR_MASK);
+    wr(f, SMMUM_GERROR, 0x1);
+    g_assert_cmphex(rd(f, SMMUM_GERROR), ==, 0);
+    /* Event queue PROD/CONS live in page 1; page 0 aliases are RAZ/WI. */
+    wr(f, SMMUM_EVENTQ_CONS, 0x80000003);
+    g_assert_cmphex(rd(f, SMMUM_EVENTQ_CONS), ==, 0x80000003);
+    g_assert_cmphex(rd(f, SMMUM_EVENTQ_CONS_P0), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add("/regs/gbpa", Fixture, NULL, setup, test_gbpa, teardown);
     g_test_add("/regs/illegal-access", Fixture, NULL, setup,
                test_illegal_access, teardown);
+    g_test_add("/regs/guarded", Fixture, NULL, setup, test_guarded,
+               teardown);
+    g_test_add("/regs/irq-ctrl-gerrorn", Fixture, NULL, setup,
+               test_irq_ctrl_gerrorn, teardown);
     g_test_add("/translate/disabled", Fixture, NULL, setup,
                test_translate_disabled, teardown);
     return g_test_run();

@@ -6,7 +6,15 @@
 #define HW_ARM_SMMUV3_MODERN_INTERNAL_H
 
 #include "hw/arm/smmuv3-modern.h"
+#include "qemu/notify.h"
 #include "core/smmum-core.h"
+#include "core/smmum-tear.h"
+
+typedef enum SmmumTearAction {
+    SMMUM_TEAR_ACTION_LOG,
+    SMMUM_TEAR_ACTION_STOP,
+    SMMUM_TEAR_ACTION_EXIT,
+} SmmumTearAction;
 
 /* One IOMMU memory region per PCI (bus, devfn) behind the SMMU. */
 typedef struct SMMUv3ModernDevice {
@@ -27,6 +35,22 @@ struct SMMUv3ModernState {
 
     SmmumConfig cfg;            /* from properties */
     SmmumCore core;
+
+    /* Tear checker (smmuv3-modern-tear.c) */
+    char *tear_check_str;       /* properties */
+    char *tear_action_str;
+    char *tear_severity_str;
+    char *tear_report_path;
+    SmmumTearMode tear_mode;
+    SmmumTearAction tear_action;
+    SmmumTearSeverity tear_severity;
+    SmmumTear *tear;
+    FILE *tear_report;
+    Notifier tear_exit;
+    bool tear_exit_requested;
 };
+
+bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp);
+void smmuv3_modern_tear_add_props(Object *obj);
 
 #endif

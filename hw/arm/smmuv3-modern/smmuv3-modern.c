@@ -183,6 +183,9 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
         return;
     }
     smmum_core_init(&s->core, &s->cfg, &host);
+    if (!smmuv3_modern_tear_realize(s, errp)) {
+        return;
+    }
 
     memory_region_init_io(&s->mmio, OBJECT(s), &smmuv3_modern_mmio_ops, s,
                           TYPE_ARM_SMMUV3_MODERN, SMMUM_MMIO_SIZE);
@@ -259,7 +262,21 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_BOOL("gran4k", SMMUv3ModernState, cfg.gran4k, true),
     DEFINE_PROP_BOOL("gran16k", SMMUv3ModernState, cfg.gran16k, true),
     DEFINE_PROP_BOOL("gran64k", SMMUv3ModernState, cfg.gran64k, true),
+    DEFINE_PROP_UINT32("cfgcache-size", SMMUv3ModernState, cfg.cfgcache_size,
+                       256),
+    DEFINE_PROP_BOOL("cfgcache-sticky", SMMUv3ModernState,
+                     cfg.cfgcache_sticky, false),
+    DEFINE_PROP_STRING("tear-check", SMMUv3ModernState, tear_check_str),
+    DEFINE_PROP_STRING("tear-action", SMMUv3ModernState, tear_action_str),
+    DEFINE_PROP_STRING("tear-severity", SMMUv3ModernState,
+                       tear_severity_str),
+    DEFINE_PROP_STRING("tear-report", SMMUv3ModernState, tear_report_path),
 };
+
+static void smmuv3_modern_instance_init(Object *obj)
+{
+    smmuv3_modern_tear_add_props(obj);
+}
 
 static void smmuv3_modern_class_init(ObjectClass *klass, void *data)
 {
@@ -286,6 +303,7 @@ static const TypeInfo smmuv3_modern_types[] = {
         .name = TYPE_ARM_SMMUV3_MODERN,
         .parent = TYPE_SYS_BUS_DEVICE,
         .instance_size = sizeof(SMMUv3ModernState),
+        .instance_init = smmuv3_modern_instance_init,
         .class_init = smmuv3_modern_class_init,
     },
     {

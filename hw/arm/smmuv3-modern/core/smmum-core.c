@@ -4,6 +4,8 @@
  * register file.
  */
 #include "smmum-core.h"
+#include "smmum-cfgcache.h"
+#include "smmum-int.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -39,6 +41,7 @@ void smmum_config_default(SmmumConfig *cfg)
     cfg->gran4k = true;
     cfg->gran16k = true;
     cfg->gran64k = true;
+    cfg->cfgcache_size = 256;
 }
 
 static int oas_encoding(unsigned bits)
@@ -137,7 +140,29 @@ void smmum_core_init(SmmumCore *s, const SmmumConfig *cfg,
     s->cfg = *cfg;
     s->host = *host;
     compute_idrs(s);
+    s->cfgcache = smmum_cfgcache_new(cfg->cfgcache_size,
+                                     cfg->cfgcache_sticky);
     smmum_core_reset(s);
+}
+
+void smmum_core_finalize(SmmumCore *s)
+{
+    smmum_cfgcache_free(s->cfgcache);
+    s->cfgcache = NULL;
+}
+
+void smmum_core_set_observer(SmmumCore *s, const SmmumObserver *obs)
+{
+    if (obs) {
+        s->obs = *obs;
+    } else {
+        memset(&s->obs, 0, sizeof(s->obs));
+    }
+}
+
+void smmum_idregs_from_core(const SmmumCore *s, SmmumIdRegs *idr)
+{
+    memcpy(idr->idr, s->idr, sizeof(idr->idr));
 }
 
 void smmum_core_reset(SmmumCore *s)
@@ -162,6 +187,12 @@ void smmum_core_reset(SmmumCore *s)
     s->eventq_irq_cfg0 = 0;
     s->eventq_irq_cfg1 = 0;
     s->eventq_irq_cfg2 = 0;
+    if (s->cfgcache) {
+        smmum_cfgcache_flush(s->cfgcache);
+    }
+    if (s->obs.reset) {
+        s->obs.reset(s->obs.opaque);
+    }
 }
 
 /* Peripheral and component ID registers, 0xFD0..0xFFC. */
@@ -310,6 +341,46 @@ static bool guarded(SmmumCore *s, uint32_t en, const char *name)
     return true;
 }
 
+/* An *_IRQ_CFGn register may only change while its IRQ is disabled. */
+static bool irq_guarded(SmmumCore *s, uint32_t en, const char *name)
+{
+    if (s->irq_ctrlack & en) {
+        smmum_log(s, SMMUM_LOG_GUEST_ERROR,
+                  "write to %s ignored while its IRQ is enabled", name);
+        return false;
+    }
+    return true;
+}
+
+static void tables_changed(SmmumCore *s)
+{
+    if (s->obs.tables_changed) {
+        s->obs.tables_changed(s->obs.opaque);
+    }
+}
+
+static void write_cr0(SmmumCore *s, uint32_t val)
+{
+    uint32_t mask = SMMUM_CR0_SMMUEN | SMMUM_CR0_EVTQEN | SMMUM_CR0_CMDQEN;
+    uint32_t old = s->cr0ack;
+
+    if (SMMUM_EX(s->idr[0], SMMUM_IDR0_ATS, 1)) {
+        mask |= SMMUM_CR0_ATSCHK;
+    }
+    if (SMMUM_EX(s->idr[0], SMMUM_IDR0_PRI, 1)) {
+        mask |= SMMUM_CR0_PRIQEN;
+    }
+    /* Every update takes effect at once: CR0ACK follows CR0. */
+    s->cr0 = val & mask;
+    s->cr0ack = s->cr0;
+    if ((old ^ s->cr0ack) & SMMUM_CR0_SMMUEN) {
+        tables_changed(s);
+    }
+    if (!(old & SMMUM_CR0_CMDQEN) && (s->cr0ack & SMMUM_CR0_CMDQEN)) {
+        smmum_cmdq_process(s);
+    }
+}
+
 void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
                       unsigned size)
 {
@@ -319,6 +390,9 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
 
     switch (offset & ~7ULL) {
     case SMMUM_GERROR_IRQ_CFG0:
+        if (!irq_guarded(s, SMMUM_IRQ_CTRL_GERROR, "GERROR_IRQ_CFG0")) {
+            return;
+        }
         s->gerror_irq_cfg0 = write64(s->gerror_irq_cfg0, offset,
                                      SMMUM_GERROR_IRQ_CFG0, val, size) &
                              SMMUM_IRQ_CFG0_MASK;
@@ -328,6 +402,7 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
             s->strtab_base = write64(s->strtab_base, offset,
                                      SMMUM_STRTAB_BASE, val, size) &
                              SMMUM_STRTAB_BASE_MASK;
+            tables_changed(s);
         }
         return;
     case SMMUM_CMDQ_BASE:
@@ -344,6 +419,9 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
         }
         return;
     case SMMUM_EVENTQ_IRQ_CFG0:
+        if (!irq_guarded(s, SMMUM_IRQ_CTRL_EVTQ, "EVENTQ_IRQ_CFG0")) {
+            return;
+        }
         s->eventq_irq_cfg0 = write64(s->eventq_irq_cfg0, offset,
                                      SMMUM_EVENTQ_IRQ_CFG0, val, size) &
                              SMMUM_IRQ_CFG0_MASK;
@@ -358,9 +436,7 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
 
     switch (offset) {
     case SMMUM_CR0:
-        s->cr0 = val & (SMMUM_CR0_SMMUEN | SMMUM_CR0_EVTQEN |
-                        SMMUM_CR0_CMDQEN);
-        s->cr0ack = s->cr0;
+        write_cr0(s, val);
         return;
     case SMMUM_CR1:
         if (guarded(s, SMMUM_CR0_SMMUEN | SMMUM_CR0_CMDQEN |
@@ -370,7 +446,12 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
         return;
     case SMMUM_CR2:
         if (guarded(s, SMMUM_CR0_SMMUEN, "CR2")) {
-            s->cr2 = val & (SMMUM_CR2_RECINVSID | SMMUM_CR2_PTM);
+            uint32_t mask = SMMUM_CR2_RECINVSID | SMMUM_CR2_PTM;
+
+            if (SMMUM_EX(s->idr[0], SMMUM_IDR0_HYP, 1)) {
+                mask |= SMMUM_CR2_E2H;
+            }
+            s->cr2 = val & mask;
         }
         return;
     case SMMUM_GBPA:
@@ -385,45 +466,64 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
                       "GBPA written without UPDATE: ignored");
         }
         return;
-    case SMMUM_IRQ_CTRL:
-        s->irq_ctrl = val & (SMMUM_IRQ_CTRL_GERROR | SMMUM_IRQ_CTRL_EVTQ);
+    case SMMUM_IRQ_CTRL: {
+        uint32_t mask = SMMUM_IRQ_CTRL_GERROR | SMMUM_IRQ_CTRL_EVTQ;
+
+        if (SMMUM_EX(s->idr[0], SMMUM_IDR0_PRI, 1)) {
+            mask |= SMMUM_IRQ_CTRL_PRIQ;
+        }
+        s->irq_ctrl = val & mask;
         s->irq_ctrlack = s->irq_ctrl;
         return;
+    }
     case SMMUM_GERRORN:
+        /* Acknowledging CMDQ_ERR lets command consumption resume. */
         s->gerrorn = val & SMMUM_GERROR_MASK;
+        smmum_cmdq_process(s);
         return;
     case SMMUM_GERROR_IRQ_CFG1:
-        s->gerror_irq_cfg1 = val;
+        if (irq_guarded(s, SMMUM_IRQ_CTRL_GERROR, "GERROR_IRQ_CFG1")) {
+            s->gerror_irq_cfg1 = val;
+        }
         return;
     case SMMUM_GERROR_IRQ_CFG2:
-        s->gerror_irq_cfg2 = val & SMMUM_IRQ_CFG2_MASK;
+        if (irq_guarded(s, SMMUM_IRQ_CTRL_GERROR, "GERROR_IRQ_CFG2")) {
+            s->gerror_irq_cfg2 = val & SMMUM_IRQ_CFG2_MASK;
+        }
         return;
     case SMMUM_STRTAB_BASE_CFG:
         if (guarded(s, SMMUM_CR0_SMMUEN, "STRTAB_BASE_CFG")) {
             s->strtab_base_cfg = val & SMMUM_STRTAB_CFG_MASK;
+            tables_changed(s);
         }
         return;
     case SMMUM_CMDQ_PROD:
-        s->cmdq.prod = val;
+        s->cmdq.prod = val & SMMUM_Q_PTR_MASK;
+        smmum_cmdq_process(s);
         return;
     case SMMUM_CMDQ_CONS:
         if (guarded(s, SMMUM_CR0_CMDQEN, "CMDQ_CONS")) {
-            s->cmdq.cons = val;
+            s->cmdq.cons = val & (SMMUM_Q_PTR_MASK |
+                                  (0x7fu << SMMUM_CMDQ_CONS_ERR));
         }
         return;
     case SMMUM_EVENTQ_IRQ_CFG1:
-        s->eventq_irq_cfg1 = val;
+        if (irq_guarded(s, SMMUM_IRQ_CTRL_EVTQ, "EVENTQ_IRQ_CFG1")) {
+            s->eventq_irq_cfg1 = val;
+        }
         return;
     case SMMUM_EVENTQ_IRQ_CFG2:
-        s->eventq_irq_cfg2 = val & SMMUM_IRQ_CFG2_MASK;
+        if (irq_guarded(s, SMMUM_IRQ_CTRL_EVTQ, "EVENTQ_IRQ_CFG2")) {
+            s->eventq_irq_cfg2 = val & SMMUM_IRQ_CFG2_MASK;
+        }
         return;
     case SMMUM_EVENTQ_PROD:
         if (guarded(s, SMMUM_CR0_EVTQEN, "EVENTQ_PROD")) {
-            s->eventq.prod = val;
+            s->eventq.prod = val & (SMMUM_Q_PTR_MASK | SMMUM_Q_OVFLG);
         }
         return;
     case SMMUM_EVENTQ_CONS:
-        s->eventq.cons = val;
+        s->eventq.cons = val & (SMMUM_Q_PTR_MASK | SMMUM_Q_OVFLG);
         return;
     case SMMUM_IDR0 ... SMMUM_AIDR:
     case SMMUM_CR0ACK:
@@ -440,24 +540,4 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
                   offset);
         return;
     }
-}
-
-void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->addr_mask = 0xfff;
-
-    if (!(s->cr0ack & SMMUM_CR0_SMMUEN)) {
-        /* SMMU disabled: GBPA decides between bypass and abort. */
-        if (s->gbpa & SMMUM_GBPA_ABORT) {
-            out->status = SMMUM_XLATE_ABORT;
-            return;
-        }
-        out->status = SMMUM_XLATE_OK;
-        out->pa = txn->addr;
-        out->read = out->write = true;
-        return;
-    }
-    /* Stream table walks arrive with the core issue: abort for now. */
-    out->status = SMMUM_XLATE_ABORT;
 }

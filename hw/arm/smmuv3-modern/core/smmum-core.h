@@ -15,6 +15,8 @@
 #include <glib.h>
 
 #include "smmum-regs.h"
+#include "smmum-meaning.h"
+#include "smmum-observer.h"
 
 /* Wired interrupt lines, in the order of the device tree's interrupt-names. */
 typedef enum SmmumIrq {
@@ -73,6 +75,14 @@ typedef struct SmmumConfig {
     bool attr_types_ovr;    /* IDR1.ATTR_TYPES_OVR */
     bool attr_perms_ovr;    /* IDR1.ATTR_PERMS_OVR */
     bool gran4k, gran16k, gran64k;
+    /*
+     * Configuration cache: at most cfgcache_size entries (STEs, L1STDs,
+     * CDs, L1CDs together), least recently used evicted first; with
+     * cfgcache_sticky nothing is ever evicted, so only a CFGI removes an
+     * entry (a debug mode that catches missing invalidations).
+     */
+    uint32_t cfgcache_size;
+    bool cfgcache_sticky;
 } SmmumConfig;
 
 /* A DMA transaction as the host hands it to the core. */
@@ -104,6 +114,24 @@ typedef struct SmmumQueue {
     uint32_t cons;
 } SmmumQueue;
 
+/* An event record before encoding (IHI 0070 7.3, common fields). */
+typedef struct SmmumEvent {
+    uint8_t type;           /* SMMUM_EVT_* */
+    uint32_t sid;
+    uint32_t ssid;
+    bool ssv;
+    uint16_t stag;
+    bool stall;
+    bool pnu, ind, rnw;     /* transaction attributes */
+    bool s2;                /* stage 2 fault */
+    uint8_t cls;            /* CLASS: 0 CD, 1 TT, 2 IN */
+    bool ttrnw;
+    uint64_t input_addr;
+    uint64_t addr2;         /* IPA, or FetchAddr for *_FETCH / WALK_EABT */
+} SmmumEvent;
+
+typedef struct SmmumCfgCache SmmumCfgCache;
+
 /* Architectural (migratable) state plus the host hookup. */
 typedef struct SmmumCore {
     SmmumConfig cfg;
@@ -134,6 +162,10 @@ typedef struct SmmumCore {
     uint64_t eventq_irq_cfg0;
     uint32_t eventq_irq_cfg1;
     uint32_t eventq_irq_cfg2;
+
+    /* Not architectural state: dropped on migration and reset. */
+    SmmumObserver obs;
+    SmmumCfgCache *cfgcache;
 } SmmumCore;
 
 /* Fill *cfg with the defaults the device properties start from. */
@@ -145,6 +177,12 @@ void smmum_core_init(SmmumCore *s, const SmmumConfig *cfg,
                      const SmmumHost *host);
 /* Architected reset values of every register. */
 void smmum_core_reset(SmmumCore *s);
+/* Free what smmum_core_init allocated. */
+void smmum_core_finalize(SmmumCore *s);
+/* Install the observer (the tear checker); NULL removes it. */
+void smmum_core_set_observer(SmmumCore *s, const SmmumObserver *obs);
+/* The ID-register view structures are decoded under. */
+void smmum_idregs_from_core(const SmmumCore *s, SmmumIdRegs *idr);
 
 /*
  * Register access.  offset is within the 128 KiB frame; size is 4 or 8.
@@ -156,6 +194,13 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
 
 /* Translate one transaction. */
 void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
+
+/*
+ * Record an event in the event queue (dropped when EVTQEN=0 or the
+ * queue is full; overflow and write aborts are flagged as the
+ * architecture says).  Returns true when the record was written.
+ */
+bool smmum_event_record(SmmumCore *s, const SmmumEvent *ev);
 
 /* printf-style logging through host->log. */
 void smmum_log(SmmumCore *s, SmmumLogKind kind, const char *fmt, ...)

@@ -161,6 +161,7 @@
 #define SMMUM_Q_BASE_MASK       (SMMUM_Q_BASE_RWA | (SMMUM_MASK(47) << 5) | 0x1f)
 #define SMMUM_Q_OVFLG           (1u << 31)  /* EVENTQ_PROD.OVFLG/CONS.OVACKFLG */
 #define SMMUM_CMDQ_CONS_ERR     24  /* 7 bits */
+#define SMMUM_Q_PTR_MASK        0xfffffu    /* WR/RD: index + wrap */
 
 /* CMDQ_CONS.ERR codes */
 #define SMMUM_CERROR_NONE       0
@@ -180,5 +181,79 @@
 #define SMMUM_IRQ_CFG0_MASK     (SMMUM_MASK(50) << 2)
 /* *_IRQ_CFG2: MemAttr[3:0] SH[5:4] */
 #define SMMUM_IRQ_CFG2_MASK     0x3fu
+
+/* Commands (16 bytes), opcode in dword0[7:0] */
+#define SMMUM_CMD_PREFETCH_CONFIG   0x01
+#define SMMUM_CMD_PREFETCH_ADDR     0x02
+#define SMMUM_CMD_CFGI_STE          0x03
+#define SMMUM_CMD_CFGI_STE_RANGE    0x04
+#define SMMUM_CMD_CFGI_CD           0x05
+#define SMMUM_CMD_CFGI_CD_ALL       0x06
+#define SMMUM_CMD_TLBI_NH_ALL       0x10
+#define SMMUM_CMD_TLBI_NH_ASID      0x11
+#define SMMUM_CMD_TLBI_NH_VA        0x12
+#define SMMUM_CMD_TLBI_NH_VAA       0x13
+#define SMMUM_CMD_TLBI_EL3_ALL      0x18
+#define SMMUM_CMD_TLBI_EL3_VA       0x1a
+#define SMMUM_CMD_TLBI_EL2_ALL      0x20
+#define SMMUM_CMD_TLBI_EL2_ASID     0x21
+#define SMMUM_CMD_TLBI_EL2_VA       0x22
+#define SMMUM_CMD_TLBI_EL2_VAA      0x23
+#define SMMUM_CMD_TLBI_S12_VMALL    0x28
+#define SMMUM_CMD_TLBI_S2_IPA       0x2a
+#define SMMUM_CMD_TLBI_NSNH_ALL     0x30
+#define SMMUM_CMD_ATC_INV           0x40
+#define SMMUM_CMD_PRI_RESP          0x41
+#define SMMUM_CMD_RESUME            0x44
+#define SMMUM_CMD_STALL_TERM        0x45
+#define SMMUM_CMD_SYNC              0x46
+
+/* Common command fields (dword0) */
+#define SMMUM_CMD_SSEC          10
+#define SMMUM_CMD_SSV           11
+#define SMMUM_CMD_SSID          12  /* 20 bits */
+#define SMMUM_CMD_SID           32  /* 32 bits */
+/* CMD_SYNC */
+#define SMMUM_SYNC_CS           12  /* 2 bits */
+#define SMMUM_SYNC_CS_NONE      0
+#define SMMUM_SYNC_CS_IRQ       1
+#define SMMUM_SYNC_CS_SEV       2
+#define SMMUM_SYNC_MSH          22  /* 2 bits */
+#define SMMUM_SYNC_MSIATTR      24  /* 4 bits */
+#define SMMUM_SYNC_MSIDATA      32  /* 32 bits */
+/* TLBI */
+#define SMMUM_TLBI_NUM          12  /* 5 bits */
+#define SMMUM_TLBI_SCALE        20  /* 5 bits */
+#define SMMUM_TLBI_VMID         32  /* 16 bits */
+#define SMMUM_TLBI_ASID         48  /* 16 bits */
+/* TLBI dword1 */
+#define SMMUM_TLBI_LEAF         0
+#define SMMUM_TLBI_TTL          8   /* 2 bits */
+#define SMMUM_TLBI_TG           10  /* 2 bits */
+
+/* Event record types */
+#define SMMUM_EVT_F_UUT             0x01
+#define SMMUM_EVT_C_BAD_STREAMID    0x02
+#define SMMUM_EVT_F_STE_FETCH       0x03
+#define SMMUM_EVT_C_BAD_STE         0x04
+#define SMMUM_EVT_F_BAD_ATS_TREQ    0x05
+#define SMMUM_EVT_F_STREAM_DISABLED 0x06
+#define SMMUM_EVT_F_TRANSL_FORBIDDEN 0x07
+#define SMMUM_EVT_C_BAD_SUBSTREAMID 0x08
+#define SMMUM_EVT_F_CD_FETCH        0x09
+#define SMMUM_EVT_C_BAD_CD          0x0a
+#define SMMUM_EVT_F_WALK_EABT       0x0b
+#define SMMUM_EVT_F_TRANSLATION     0x10
+#define SMMUM_EVT_F_ADDR_SIZE       0x11
+#define SMMUM_EVT_F_ACCESS          0x12
+#define SMMUM_EVT_F_PERMISSION      0x13
+#define SMMUM_EVT_F_TLB_CONFLICT    0x20
+#define SMMUM_EVT_F_CFG_CONFLICT    0x21
+#define SMMUM_EVT_E_PAGE_REQUEST    0x24
+#define SMMUM_EVT_F_VMS_FETCH       0x25
+
+#define SMMUM_CMD_SIZE          16
+#define SMMUM_EVT_SIZE          32
+#define SMMUM_STE_SIZE          64
 
 #endif

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern: QEMU glue of the tear checker.  Parses the tear-*
+ * properties, feeds the checker from the core's observer hooks, writes the
+ * JSON Lines report, applies tear-action, exposes counters to QOM and
+ * prints a summary when QEMU exits.
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/timer.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "system/system.h"
+#include "system/runstate.h"
+#include "system/qtest.h"
+#include "system/tcg.h"
+#include "exec/address-spaces.h"
+#include "trace.h"
+#include "smmuv3-modern-internal.h"
+
+static bool tear_read(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+    return address_space_read(&address_space_memory, pa,
+                              MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
+}
+
+static void tear_get_regs(void *opaque, SmmumTearRegs *regs)
+{
+    SMMUv3ModernState *s = opaque;
+
+    smmum_idregs_from_core(&s->core, &regs->idr);
+    regs->smmuen = s->core.cr0ack & SMMUM_CR0_SMMUEN;
+    regs->strtab_base = s->core.strtab_base;
+    regs->strtab_base_cfg = s->core.strtab_base_cfg;
+}
+
+/* Guest virtual time in ns: what dmesg's clock shows with CNTVOFF=0. */
+static uint64_t tear_now(void *opaque)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+static void tear_record(void *opaque, const SmmumTearRecord *rec)
+{
+    SMMUv3ModernState *s = opaque;
+
+    if (s->tear_report) {
+        g_autofree char *json = smmum_tear_record_to_json(rec);
+
+        fprintf(s->tear_report, "%s\n", json);
+        fflush(s->tear_report);
+    }
+    trace_smmuv3_modern_tear_record(smmum_tear_rec_type_name(rec->type),
+                                    rec->sid, rec->ssid);
+    if (rec->type != SMMUM_TEAR_REC_TEAR &&
+        rec->type != SMMUM_TEAR_REC_MISSING_INVAL &&
+        rec->type != SMMUM_TEAR_REC_TRANSIENT_BYPASS) {
+        return;
+    }
+    if (rec->sev < s->tear_severity) {
+        return;
+    }
+    {
+        g_autofree char *line = smmum_tear_record_describe(rec);
+
+        warn_report("%s: %s", TYPE_ARM_SMMUV3_MODERN, line);
+    }
+    switch (s->tear_action) {
+    case SMMUM_TEAR_ACTION_STOP:
+        qemu_system_vmstop_request_prepare();
+        qemu_system_vmstop_request(RUN_STATE_PAUSED);
+        break;
+    case SMMUM_TEAR_ACTION_EXIT:
+        s->tear_exit_requested = true;
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR);
+        break;
+    default:
+        break;
+    }
+}
+
+static void tear_summary(SMMUv3ModernState *s)
+{
+    SmmumTearCounters c;
+    uint64_t tears = 0;
+
+    smmum_tear_get_counters(s->tear, &c);
+    for (int i = 0; i < SMMUM_TEAR_CLASS__MAX; i++) {
+        if (i != SMMUM_TEAR_CLASS_ILLEGAL_MIX) {
+            tears += c.tears[i];
+        }
+    }
+    fprintf(stderr, "%s: tear check (%s): %" PRIu64 " tear(s)",
+            TYPE_ARM_SMMUV3_MODERN, smmum_tear_mode_name(s->tear_mode),
+            tears);
+    for (int i = 0; i < SMMUM_TEAR_CLASS__MAX; i++) {
+        if (c.tears[i]) {
+            fprintf(stderr, " %s=%" PRIu64,
+                    smmum_tear_class_name(i), c.tears[i]);
+        }
+    }
+    fprintf(stderr, "; transitions %" PRIu64 " hitless, %" PRIu64
+            " breaking; missing invalidations %" PRIu64
+            "; transient bypass %" PRIu64 "; L1 published without "
+            "invalidation %" PRIu64 "; windows %" PRIu64 "%s\n",
+            c.hitless, c.breaking, c.records[SMMUM_TEAR_REC_MISSING_INVAL],
+            c.records[SMMUM_TEAR_REC_TRANSIENT_BYPASS],
+            c.records[SMMUM_TEAR_REC_L1_PUBLISH], c.windows,
+            c.approximate ? " (some judged approximately)" : "");
+}
+
+static void tear_exit_notify(Notifier *n, void *data)
+{
+    SMMUv3ModernState *s = container_of(n, SMMUv3ModernState, tear_exit);
+
+    smmum_tear_finish(s->tear);
+    tear_summary(s);
+    if (s->tear_report) {
+        fclose(s->tear_report);
+        s->tear_report = NULL;
+    }
+}
+
+/* QOM counters: "tear-counter-<name>" read-only uint64 properties. */
+typedef struct TearCounterProp {
+    const char *name;
+    const char *desc;
+} TearCounterProp;
+
+static const TearCounterProp tear_counter_props[] = {
+    { "tears", "illegal observable states found (all classes)" },
+    { "critical", "records of severity critical" },
+    { "major", "records of severity major" },
+    { "minor", "records of severity minor" },
+    { "hitless", "committed transitions that were hitless" },
+    { "breaking", "committed transitions that were breaking" },
+    { "missing-invalidations", "missing CFGI findings" },
+    { "windows", "invalidation windows judged" },
+};
+
+static uint64_t tear_counter(SMMUv3ModernState *s, const char *name)
+{
+    SmmumTearCounters c;
+    uint64_t v = 0;
+
+    if (!s->tear) {
+        return 0;
+    }
+    smmum_tear_get_counters(s->tear, &c);
+    if (!strcmp(name, "tears")) {
+        for (int i = 0; i < SMMUM_TEAR_CLASS__MAX; i++) {
+            v += i == SMMUM_TEAR_CLASS_ILLEGAL_MIX ? 0 : c.tears[i];
+        }
+    } else if (!strcmp(name, "critical")) {
+        v = c.by_severity[SMMUM_TEAR_SEV_CRITICAL];
+    } else if (!strcmp(name, "major")) {
+        v = c.by_severity[SMMUM_TEAR_SEV_MAJOR];
+    } else if (!strcmp(name, "minor")) {
+        v = c.by_severity[SMMUM_TEAR_SEV_MINOR];
+    } else if (!strcmp(name, "hitless")) {
+        v = c.hitless;
+    } else if (!strcmp(name, "breaking")) {
+        v = c.breaking;
+    } else if (!strcmp(name, "missing-invalidations")) {
+        v = c.records[SMMUM_TEAR_REC_MISSING_INVAL];
+    } else if (!strcmp(name, "windows")) {
+        v = c.windows;
+    }
+    return v;
+}
+
+static void tear_counter_get(Object *obj, Visitor *v, const char *name,
+                             void *opaque, Error **errp)
+{
+    const TearCounterProp *p = opaque;
+    uint64_t val = tear_counter(ARM_SMMUV3_MODERN(obj), p->name);
+
+    visit_type_uint64(v, name, &val, errp);
+}
+
+void smmuv3_modern_tear_add_props(Object *obj)
+{
+    for (int i = 0; i < ARRAY_SIZE(tear_counter_props); i++) {
+        const TearCounterProp *p = &tear_counter_props[i];
+        g_autofree char *name = g_strdup_printf("tear-counter-%s", p->name);
+
+        object_property_add(obj, name, "uint64", tear_counter_get, NULL,
+                            NULL, (void *)p);
+        object_property_set_description(obj, name, p->desc);
+    }
+}
+
+static bool parse_enum(const char *prop, const char *val,
+                       const char *const *names, int n, int *out,
+                       Error **errp)
+{
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(val, names[i])) {
+            *out = i;
+            return true;
+        }
+    }
+    error_setg(errp, "%s: %s=%s is not valid", TYPE_ARM_SMMUV3_MODERN,
+               prop, val);
+    error_append_hint(errp, "Valid values:");
+    for (int i = 0; i < n; i++) {
+        error_append_hint(errp, " %s", names[i]);
+    }
+    error_append_hint(errp, "\n");
+    return false;
+}
+
+bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
+{
+    static const char *const modes[] = { "off", "sync", "store" };
+    static const char *const actions[] = { "log", "stop", "exit" };
+    static const char *const sevs[] = { "info", "minor", "major",
+                                        "critical" };
+    SmmumTearParams params = { 0 };
+    SmmumTearHost host = {
+        .opaque = s,
+        .read = tear_read,
+        .get_regs = tear_get_regs,
+        .now = tear_now,
+        .record = tear_record,
+    };
+    SmmumObserver obs;
+    int mode, action, sev;
+
+    if (!parse_enum("tear-check", s->tear_check_str ?: "sync", modes,
+                    ARRAY_SIZE(modes), &mode, errp) ||
+        !parse_enum("tear-action", s->tear_action_str ?: "log", actions,
+                    ARRAY_SIZE(actions), &action, errp) ||
+        !parse_enum("tear-severity", s->tear_severity_str ?: "minor", sevs,
+                    ARRAY_SIZE(sevs), &sev, errp)) {
+        return false;
+    }
+    s->tear_mode = mode;
+    s->tear_action = action;
+    s->tear_severity = sev;
+    if (s->tear_mode == SMMUM_TEAR_STORE) {
+        if (!tcg_enabled() && !qtest_enabled()) {
+            error_setg(errp, "%s: tear-check=store needs TCG or qtest: other "
+                       "accelerators cannot see the guest's stores",
+                       TYPE_ARM_SMMUV3_MODERN);
+            return false;
+        }
+        error_setg(errp, "%s: tear-check=store is not available in this "
+                   "version; use tear-check=sync", TYPE_ARM_SMMUV3_MODERN);
+        return false;
+    }
+    if (s->tear_mode == SMMUM_TEAR_OFF) {
+        if (s->tear_report_path) {
+            warn_report("%s: tear-report is ignored with tear-check=off",
+                        TYPE_ARM_SMMUV3_MODERN);
+        }
+        return true;
+    }
+    if (s->tear_report_path) {
+        s->tear_report = fopen(s->tear_report_path, "w");
+        if (!s->tear_report) {
+            error_setg_errno(errp, errno, "%s: cannot open tear-report "
+                             "file '%s'", TYPE_ARM_SMMUV3_MODERN,
+                             s->tear_report_path);
+            return false;
+        }
+    }
+    params.mode = s->tear_mode;
+    /* A second of guest inactivity ends a committed transition. */
+    params.gap_ticks = NANOSECONDS_PER_SECOND;
+    s->tear = smmum_tear_new(&params, &host);
+    smmum_tear_observer(s->tear, &obs);
+    smmum_core_set_observer(&s->core, &obs);
+    s->tear_exit.notify = tear_exit_notify;
+    qemu_add_exit_notifier(&s->tear_exit);
+    return true;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests: IOTLB tagging, replacement and the scope of every TLBI
+ * form (an entry survives each TLBI that does not cover it and dies on
+ * each one that does).
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "smmum-iotlb.h"
+#include "smmum-walk.h"
+#include "smmum-regs.h"
+
+#define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
+
+static SmmumIdRegs test_idr(bool ril, bool asid16)
+{
+    SmmumIdRegs r = { { 0 } };
+
+    r.idr[0] = DEP(r.idr[0], SMMUM_IDR0_S1P, 1, 1);
+    r.idr[0] = DEP(r.idr[0], SMMUM_IDR0_S2P, 1, 1);
+    r.idr[0] = DEP(r.idr[0], SMMUM_IDR0_ASID16, 1, asid16);
+    r.idr[0] = DEP(r.idr[0], SMMUM_IDR0_VMID16, 1, 1);
+    r.idr[3] = DEP(r.idr[3], SMMUM_IDR3_RIL, 1, ril);
+    return r;
+}
+
+static SmmumIotlbEntry entry(uint8_t stage, uint8_t regime, uint16_t vmid,
+                             uint16_t asid, bool global, uint64_t iova,
+                             unsigned shift, int level)
+{
+    SmmumIotlbEntry e = {
+        .tag = { .stage = stage, .regime = regime, .vmid = vmid,
+                 .asid = asid },
+        .global = global, .iova = iova, .pa = 0x80000000ULL + iova,
+        .size_shift = shift, .granule = 12, .level = level,
+        .perm = SMMUM_PERM_PR | SMMUM_PERM_PW,
+    };
+    return e;
+}
+
+/* The population every scope case starts from. */
+enum { A, B, C, D, E, F, G, H, NENT };
+
+static SmmumIotlbEntry population(int i)
+{
+    switch (i) {
+    case A:         /* S1 VMID1 ASID1 4K page */
+        return entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 1, false, 0x1000, 12, 3);
+    case B:         /* same VA, ASID2 */
+        return entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 2, false, 0x1000, 12, 3);
+    case C:         /* global 2MB block */
+        return entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 1, true, 0x200000, 21,
+                     2);
+    case D:         /* VMID2 */
+        return entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 2, 1, false, 0x1000, 12, 3);
+    case E:         /* stage 2 only, VMID1 */
+        return entry(SMMUM_TLB_S2, SMMUM_TLB_EL1, 1, 0, false, 0x1000, 12, 3);
+    case F:         /* stage 2 only, VMID2 */
+        return entry(SMMUM_TLB_S2, SMMUM_TLB_EL1, 2, 0, false, 0x1000, 12, 3);
+    case G:         /* EL2 */
+        return entry(SMMUM_TLB_S1, SMMUM_TLB_EL2, 0, 0, true, 0x1000, 12, 3);
+    default:        /* H: S1 VMID1 ASID1, another page */
+        return entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 1, false, 0x5000, 12, 3);
+    }
+}
+
+typedef struct ScopeCase {
+    const char *name;
+    bool ril;
+    SmmumTlbi tlbi;
+    unsigned killed;            /* bit mask over the population */
+} ScopeCase;
+
+#define K(x) (1u << (x))
+#define OP(o) .opcode = SMMUM_TLBI_##o
+
+static const ScopeCase scope_cases[] = {
+    { "NH_ALL", 0, { OP(NH_ALL), .vmid = 1 }, K(A) | K(B) | K(C) | K(H) },
+    { "NH_ALL vmid2", 0, { OP(NH_ALL), .vmid = 2 }, K(D) },
+    { "NH_ASID", 0, { OP(NH_ASID), .vmid = 1, .asid = 1 }, K(A) | K(H) },
+    { "NH_ASID other vmid", 0, { OP(NH_ASID), .vmid = 3, .asid = 1 }, 0 },
+    { "NH_VA", 0, { OP(NH_VA), .vmid = 1, .asid = 1, .addr = 0x1000 },
+      K(A) },
+    { "NH_VA leaf", 0, { OP(NH_VA), .vmid = 1, .asid = 1, .addr = 0x1000,
+                         .leaf = 1 }, K(A) },
+    { "NH_VA global block", 0, { OP(NH_VA), .vmid = 1, .asid = 9,
+                                 .addr = 0x203000 }, K(C) },
+    { "NH_VA miss", 0, { OP(NH_VA), .vmid = 1, .asid = 1, .addr = 0x2000 },
+      0 },
+    { "NH_VA tagged", 0, { OP(NH_VA), .vmid = 1, .asid = 1,
+                           .addr = 0x5a00000000001000ULL }, K(A) },
+    { "NH_VAA", 0, { OP(NH_VAA), .vmid = 1, .addr = 0x1000 }, K(A) | K(B) },
+    { "EL2_ALL", 0, { OP(EL2_ALL) }, K(G) },
+    { "EL2_ASID", 0, { OP(EL2_ASID), .asid = 0 }, 0 },
+    { "EL2_VA", 0, { OP(EL2_VA), .addr = 0x1000 }, K(G) },
+    { "EL2_VAA", 0, { OP(EL2_VAA), .addr = 0x1000 }, K(G) },
+    { "EL2_VAA miss", 0, { OP(EL2_VAA), .addr = 0x2000 }, 0 },
+    { "S12_VMALL", 0, { OP(S12_VMALL), .vmid = 1 },
+      K(A) | K(B) | K(C) | K(E) | K(H) },
+    { "S2_IPA", 0, { OP(S2_IPA), .vmid = 1, .addr = 0x1000 }, K(E) },
+    { "S2_IPA vmid2", 0, { OP(S2_IPA), .vmid = 2, .addr = 0x1000 }, K(F) },
+    { "S2_IPA miss", 0, { OP(S2_IPA), .vmid = 1, .addr = 0x5000 }, 0 },
+    { "NSNH_ALL", 0, { OP(NSNH_ALL) }, (K(NENT) - 1) & ~K(G) },
+    { "EL3_ALL", 0, { .opcode = 0x18 }, 0 },
+    /* Range invalidation (RIL): (NUM+1) << SCALE pages of TG. */
+    { "NH_VA range", 1, { OP(NH_VA), .vmid = 1, .asid = 1, .addr = 0x2000,
+                          .tg = 1, .num = 3 }, K(H) },
+    { "NH_VA range short", 1, { OP(NH_VA), .vmid = 1, .asid = 1,
+                                .addr = 0x2000, .tg = 1, .num = 2 }, 0 },
+    { "NH_VAA range 2M", 1, { OP(NH_VAA), .vmid = 1, .addr = 0, .tg = 1,
+                              .scale = 9 }, K(A) | K(B) | K(H) },
+    { "NH_VAA range TTL=2", 1, { OP(NH_VAA), .vmid = 1, .addr = 0, .tg = 1,
+                                 .ttl = 2, .num = 31, .scale = 10 }, K(C) },
+    { "NH_VAA range TTL=3", 1, { OP(NH_VAA), .vmid = 1, .addr = 0, .tg = 1,
+                                 .ttl = 3, .num = 31, .scale = 10 },
+      K(A) | K(B) | K(H) },
+    { "NH_VAA TG 64K", 1, { OP(NH_VAA), .vmid = 1, .addr = 0, .tg = 3,
+                            .num = 31, .scale = 10 }, 0 },
+    { "S2_IPA range", 1, { OP(S2_IPA), .vmid = 1, .addr = 0, .tg = 1,
+                           .num = 1 }, K(E) },
+    /* Without RIL, TG/NUM/SCALE/TTL mean nothing: one address. */
+    { "NH_VAA no RIL", 0, { OP(NH_VAA), .vmid = 1, .addr = 0x1000, .tg = 3,
+                            .ttl = 1, .num = 31, .scale = 10 },
+      K(A) | K(B) },
+};
+
+static void test_scopes(void)
+{
+    for (unsigned c = 0; c < G_N_ELEMENTS(scope_cases); c++) {
+        const ScopeCase *sc = &scope_cases[c];
+        SmmumIdRegs idr = test_idr(sc->ril, true);
+        SmmumIotlb *t = smmum_iotlb_new(&idr, 64);
+        unsigned removed, nkilled = 0;
+
+        for (int i = 0; i < NENT; i++) {
+            SmmumIotlbEntry e = population(i);
+
+            smmum_iotlb_insert(t, &e);
+        }
+        g_assert_cmpuint(smmum_iotlb_count(t), ==, NENT);
+        removed = smmum_iotlb_invalidate(t, &sc->tlbi);
+        for (int i = 0; i < NENT; i++) {
+            SmmumIotlbEntry e = population(i);
+            const SmmumIotlbEntry *hit;
+            bool dead = sc->killed & K(i);
+
+            hit = smmum_iotlb_lookup(t, &e.tag, e.iova + 0x10);
+            /* C is global: any ASID finds it; others must be exact. */
+            if (dead) {
+                nkilled++;
+                if (hit) {
+                    g_test_message("%s: entry %d survived", sc->name, i);
+                }
+                g_assert_null(hit);
+            } else {
+                if (!hit) {
+                    g_test_message("%s: entry %d died", sc->name, i);
+                }
+                g_assert_nonnull(hit);
+                g_assert_cmphex(hit->pa, ==, e.pa);
+            }
+        }
+        g_assert_cmpuint(removed, ==, nkilled);
+        smmum_iotlb_free(t);
+    }
+}
+
+static void test_lookup_tags(void)
+{
+    SmmumIdRegs idr = test_idr(false, false);
+    SmmumIotlb *t = smmum_iotlb_new(&idr, 16);
+    SmmumIotlbEntry a = entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 5, false,
+                              0x40000000ULL, 21, 2);
+    SmmumIotlbEntry g = entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 5, true,
+                              0x80000000ULL, 12, 3);
+    SmmumTlbTag tag = a.tag;
+    const SmmumIotlbEntry *hit;
+
+    smmum_iotlb_insert(t, &a);
+    smmum_iotlb_insert(t, &g);
+    hit = smmum_iotlb_lookup(t, &tag, 0x401fffffULL);
+    g_assert_nonnull(hit);
+    g_assert_cmphex(hit->iova, ==, 0x40000000ULL);
+    g_assert_cmpuint(hit->size_shift, ==, 21);
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x40200000ULL));
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x3fffffffULL));
+    /* TBI: the top byte never counts. */
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0xab00000040000000ULL));
+    tag.asid = 6;
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x40000000ULL));
+    /* The global entry serves every ASID. */
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0x80000fffULL));
+    /* 8-bit ASIDs without ASID16: 0x105 is ASID 5. */
+    tag.asid = 0x105;
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0x40000000ULL));
+    tag.asid = 5;
+    tag.vmid = 2;
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x40000000ULL));
+    tag.vmid = 1;
+    tag.stage = SMMUM_TLB_S2;
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x40000000ULL));
+    tag.stage = SMMUM_TLB_S1;
+    tag.regime = SMMUM_TLB_EL2;
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x40000000ULL));
+    /* Re-inserting the same region replaces it. */
+    a.pa = 0x1234000000ULL;
+    smmum_iotlb_insert(t, &a);
+    g_assert_cmpuint(smmum_iotlb_count(t), ==, 2);
+    hit = smmum_iotlb_lookup(t, &a.tag, 0x40000000ULL);
+    g_assert_cmphex(hit->pa, ==, 0x1234000000ULL);
+    smmum_iotlb_flush(t);
+    g_assert_cmpuint(smmum_iotlb_count(t), ==, 0);
+    g_assert_null(smmum_iotlb_lookup(t, &a.tag, 0x40000000ULL));
+    smmum_iotlb_free(t);
+}
+
+static void test_lru(void)
+{
+    SmmumIdRegs idr = test_idr(false, true);
+    SmmumIotlb *t = smmum_iotlb_new(&idr, 4);
+    SmmumTlbTag tag = { .stage = SMMUM_TLB_S1, .vmid = 1, .asid = 1 };
+
+    for (uint64_t i = 0; i < 4; i++) {
+        SmmumIotlbEntry e = entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 1, false,
+                                  i << 12, 12, 3);
+
+        smmum_iotlb_insert(t, &e);
+    }
+    /* Touch page 0: page 1 is now the least recently used. */
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0));
+    {
+        SmmumIotlbEntry e = entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 1, false,
+                                  0x9000, 12, 3);
+
+        smmum_iotlb_insert(t, &e);
+    }
+    g_assert_cmpuint(smmum_iotlb_count(t), ==, 4);
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0));
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0x1000));
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0x2000));
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0x3000));
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, 0x9000));
+    /* Bounded under churn, one eviction at a time. */
+    for (uint64_t i = 0; i < 10000; i++) {
+        SmmumIotlbEntry e = entry(SMMUM_TLB_S1, SMMUM_TLB_EL1, 1, 1, false,
+                                  (i + 100) << 12, 12, 3);
+
+        smmum_iotlb_insert(t, &e);
+        g_assert_cmpuint(smmum_iotlb_count(t), ==, 4);
+    }
+    g_assert_nonnull(smmum_iotlb_lookup(t, &tag, (10099ULL) << 12));
+    g_assert_null(smmum_iotlb_lookup(t, &tag, 0));
+    smmum_iotlb_free(t);
+}
+
+static void test_tlbi_range(void)
+{
+    SmmumIdRegs ril = test_idr(true, true), noril = test_idr(false, true);
+    SmmumTlbi ti = { .opcode = SMMUM_TLBI_NH_VA, .addr = 0x12345000,
+                     .tg = 2, .num = 4, .scale = 3 };
+    uint64_t start, len;
+
+    g_assert_true(smmum_tlbi_range(&ril, &ti, &start, &len));
+    g_assert_cmphex(start, ==, 0x12344000);
+    g_assert_cmphex(len, ==, (5ULL << 3) << 14);
+    g_assert_true(smmum_tlbi_range(&noril, &ti, &start, &len));
+    g_assert_cmphex(start, ==, 0x12345000);
+    g_assert_cmphex(len, ==, 0x1000);
+    ti.opcode = SMMUM_TLBI_NH_ASID;
+    g_assert_false(smmum_tlbi_range(&ril, &ti, &start, &len));
+}
+
+static void test_from_walk(void)
+{
+    SmmumIdRegs idr = test_idr(false, true);
+    SmmumIotlb *t = smmum_iotlb_new(&idr, 8);
+    SmmumTlbTag tag = { .stage = SMMUM_TLB_S1, .vmid = 1, .asid = 3 };
+    SmmumWalkResult r = {
+        .ok = true, .pa = 0x87654321ULL, .size_shift = 16, .granule = 16,
+        .level = 3, .perm = SMMUM_PERM_PR, .global = false,
+    };
+    SmmumIotlbEntry e;
+    const SmmumIotlbEntry *hit;
+
+    smmum_iotlb_entry_from_walk(&e, &tag, 0x12344321ULL, &r);
+    g_assert_cmphex(e.iova, ==, 0x12340000ULL);
+    g_assert_cmphex(e.pa, ==, 0x87650000ULL);
+    smmum_iotlb_insert(t, &e);
+    hit = smmum_iotlb_lookup(t, &tag, 0x1234ffffULL);
+    g_assert_nonnull(hit);
+    g_assert_cmphex(hit->pa + (0x1234ffffULL & 0xffff), ==, 0x8765ffffULL);
+    g_assert_true(smmum_perm_allows(hit->perm, false, false, true));
+    g_assert_false(smmum_perm_allows(hit->perm, true, false, true));
+    smmum_iotlb_free(t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/iotlb/lookup-tags", test_lookup_tags);
+    g_test_add_func("/iotlb/lru", test_lru);
+    g_test_add_func("/iotlb/scopes", test_scopes);
+    g_test_add_func("/iotlb/tlbi-range", test_tlbi_range);
+    g_test_add_func("/iotlb/from-walk", test_from_walk);
+    return g_test_run();
+}
