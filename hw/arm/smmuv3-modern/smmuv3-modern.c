@@ -115,6 +115,10 @@ static IOMMUTLBEntry smmuv3_modern_translate(IOMMUMemoryRegion *mr,
     };
 
     smmum_translate(&sdev->smmu->core, &txn, &x);
+    if (sdev->smmu->tear && x.status == SMMUM_XLATE_OK &&
+        !(sdev->smmu->core.cr0ack & SMMUM_CR0_SMMUEN)) {
+        smmum_tear_note_global_bypass(sdev->smmu->tear, txn.sid);
+    }
     entry.addr_mask = x.addr_mask;
     entry.iova = addr & ~x.addr_mask;
     entry.translated_addr = x.pa & ~x.addr_mask;
@@ -197,6 +201,20 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
     pci_setup_iommu(s->primary_bus, &smmuv3_modern_pci_ops, s);
 }
 
+static void smmuv3_modern_unrealize(DeviceState *dev)
+{
+    SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
+
+    smmum_core_set_observer(&s->core, NULL);
+    if (s->tear) {
+        notifier_remove(&s->tear_exit);
+        smmum_tear_finish(s->tear);
+        smmum_tear_free(s->tear);
+        s->tear = NULL;
+    }
+    smmum_core_finalize(&s->core);
+}
+
 static void smmuv3_modern_reset_exit(Object *obj, ResetType type)
 {
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(obj);
@@ -216,10 +234,22 @@ static const VMStateDescription vmstate_smmuv3_modern_queue = {
     },
 };
 
+static int smmuv3_modern_pre_save(void *opaque)
+{
+    SMMUv3ModernState *s = opaque;
+
+    /* Windows still open are reported as unterminated here. */
+    if (s->tear) {
+        smmum_tear_migrate(s->tear);
+    }
+    return 0;
+}
+
 static const VMStateDescription vmstate_smmuv3_modern = {
     .name = TYPE_ARM_SMMUV3_MODERN,
     .version_id = 1,
     .minimum_version_id = 1,
+    .pre_save = smmuv3_modern_pre_save,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(core.cr0, SMMUv3ModernState),
         VMSTATE_UINT32(core.cr0ack, SMMUv3ModernState),
@@ -285,6 +315,7 @@ static void smmuv3_modern_class_init(ObjectClass *klass, void *data)
 
     dc->desc = "Arm SMMUv3 with STE/CD tear detection";
     dc->realize = smmuv3_modern_realize;
+    dc->unrealize = smmuv3_modern_unrealize;
     dc->vmsd = &vmstate_smmuv3_modern;
     dc->user_creatable = false;
     rc->phases.exit = smmuv3_modern_reset_exit;
