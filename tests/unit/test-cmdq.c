@@ -85,7 +85,13 @@ static void test_errors(void)
     SmmumConfig cfg;
     Fx f;
 
-    fx_init(&f);
+    /* An SMMU without translation stages. */
+    smmum_config_default(&cfg);
+    cfg.stage1 = cfg.stage2 = false;
+    cfg.ssidsize = 0;
+    cfg.cd2l = false;
+    g_assert_null(smmum_config_validate(&cfg));
+    fx_init_cfg(&f, &cfg);
     fx_queues(&f, 4, 4);
     expect_cerror(&f, 0x00, 0, SMMUM_CERROR_ILL);       /* reserved */
     expect_cerror(&f, 0x7f, 0, SMMUM_CERROR_ILL);

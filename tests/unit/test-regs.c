@@ -38,6 +38,39 @@ static void wr(Fixture *f, uint64_t off, uint32_t val)
     smmum_mmio_write(&f->core, off, val, 4);
 }
 
+/* The ID registers of the default configuration. */
+static void test_idregs(Fixture *f, gconstpointer data)
+{
+    SmmumConfig cfg;
+    char *err;
+
+    /*
+     * IDR0: S2P, S1P, TTF=AArch64, COHACC, ASID16, MSI, SEV, VMID16,
+     * CD2L, TTENDIAN=LE, STALL_MODEL=0b01, ST_LEVEL=2-level.
+     */
+    g_assert_cmphex(rd(f, SMMUM_IDR0), ==, 0x094c701b);
+    /* IDR1: CMDQS=19, EVENTQS=19, SSIDSIZE=20, SIDSIZE=16. */
+    g_assert_cmphex(rd(f, SMMUM_IDR1), ==, 0x02730510);
+    g_assert_cmphex(rd(f, SMMUM_IDR3), ==, 0);
+    /* IDR5: GRAN64K, GRAN16K, GRAN4K, OAS=44 bits. */
+    g_assert_cmphex(rd(f, SMMUM_IDR5), ==, 0x74);
+
+    /* What does not work yet is refused. */
+    smmum_config_default(&cfg);
+    cfg.ats = true;
+    err = smmum_config_validate(&cfg);
+    g_assert_nonnull(err);
+    g_free(err);
+    smmum_config_default(&cfg);
+    cfg.stage1 = false;
+    err = smmum_config_validate(&cfg);
+    g_assert_nonnull(err);          /* SubstreamIDs need stage 1 */
+    g_free(err);
+    cfg.ssidsize = 0;
+    cfg.cd2l = false;
+    g_assert_null(smmum_config_validate(&cfg));
+}
+
 static void test_gbpa(Fixture *f, gconstpointer data)
 {
     g_assert_cmphex(rd(f, SMMUM_GBPA), ==, SMMUM_GBPA_ABORT);
@@ -130,6 +163,8 @@ static void test_irq_ctrl_gerrorn(Fixture *f, gconstpointer data)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add("/regs/idregs", Fixture, NULL, setup, test_idregs,
+               teardown);
     g_test_add("/regs/gbpa", Fixture, NULL, setup, test_gbpa, teardown);
     g_test_add("/regs/illegal-access", Fixture, NULL, setup,
                test_illegal_access, teardown);

@@ -535,7 +535,7 @@ static void test_s1_permissions(void)
         r = walk(&c, 0x1000, false, true, true);
         if (r.ok) {
             if (r.perm != p->expect) {
-                g_test_message("case %u: perm %#x expected %#x", i, r.perm,
+                g_test_message("case %u: perm 0x%x expected 0x%x", i, r.perm,
                                p->expect);
             }
             g_assert_cmphex(r.perm, ==, p->expect);

@@ -19,11 +19,9 @@ unsigned smmum_cmdq_log2size(const SmmumCore *s)
 
 void smmum_tlbi(SmmumCore *s, const SmmumTlbi *t)
 {
-    /*
-     * TODO(translation integration): once smmum-iotlb.c is linked into
-     * the core, call smmum_iotlb_invalidate(s->iotlb, t) here.  Until
-     * then nothing is cached, so there is nothing to invalidate.
-     */
+    if (s->iotlb) {
+        smmum_iotlb_invalidate(s->iotlb, t);
+    }
 }
 
 static uint32_t idr0(const SmmumCore *s, unsigned pos, unsigned len)

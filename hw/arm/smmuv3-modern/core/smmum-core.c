@@ -5,6 +5,7 @@
  */
 #include "smmum-core.h"
 #include "smmum-cfgcache.h"
+#include "smmum-iotlb.h"
 #include "smmum-int.h"
 
 #include <stdarg.h>
@@ -42,6 +43,11 @@ void smmum_config_default(SmmumConfig *cfg)
     cfg->gran16k = true;
     cfg->gran64k = true;
     cfg->cfgcache_size = 256;
+    cfg->iotlb_size = 1024;
+    cfg->stage1 = true;
+    cfg->stage2 = true;
+    cfg->ssidsize = 20;
+    cfg->cd2l = true;
 }
 
 static int oas_encoding(unsigned bits)
@@ -75,11 +81,11 @@ char *smmum_config_validate(const SmmumConfig *cfg)
     if (!cfg->gran4k && !cfg->gran16k && !cfg->gran64k) {
         return g_strdup("at least one translation granule must be supported");
     }
-    if (cfg->stage1 || cfg->stage2) {
-        return g_strdup("translation stages are not implemented yet");
+    if ((cfg->ssidsize || cfg->cd2l) && !cfg->stage1) {
+        return g_strdup("ssidsize and cd2l need stage1");
     }
-    if (cfg->ssidsize || cfg->cd2l || cfg->ats || cfg->ril) {
-        return g_strdup("ssidsize, cd2l, ats and ril are not implemented yet");
+    if (cfg->ats || cfg->ril) {
+        return g_strdup("ats and ril are not implemented yet");
     }
     if (cfg->attr_types_ovr || cfg->attr_perms_ovr) {
         return g_strdup("attribute overrides are not implemented yet");
@@ -136,12 +142,17 @@ static void compute_idrs(SmmumCore *s)
 void smmum_core_init(SmmumCore *s, const SmmumConfig *cfg,
                      const SmmumHost *host)
 {
+    SmmumIdRegs idr;
+
     memset(s, 0, sizeof(*s));
     s->cfg = *cfg;
     s->host = *host;
     compute_idrs(s);
     s->cfgcache = smmum_cfgcache_new(cfg->cfgcache_size,
                                      cfg->cfgcache_sticky);
+    smmum_idregs_from_core(s, &idr);
+    s->iotlb = smmum_iotlb_new(&idr, cfg->iotlb_size ? cfg->iotlb_size
+                                                     : 1024);
     smmum_core_reset(s);
 }
 
@@ -149,6 +160,8 @@ void smmum_core_finalize(SmmumCore *s)
 {
     smmum_cfgcache_free(s->cfgcache);
     s->cfgcache = NULL;
+    smmum_iotlb_free(s->iotlb);
+    s->iotlb = NULL;
 }
 
 void smmum_core_set_observer(SmmumCore *s, const SmmumObserver *obs)
@@ -189,6 +202,9 @@ void smmum_core_reset(SmmumCore *s)
     s->eventq_irq_cfg2 = 0;
     if (s->cfgcache) {
         smmum_cfgcache_flush(s->cfgcache);
+    }
+    if (s->iotlb) {
+        smmum_iotlb_flush(s->iotlb);
     }
     if (s->obs.reset) {
         s->obs.reset(s->obs.opaque);

@@ -83,6 +83,8 @@ typedef struct SmmumConfig {
      */
     uint32_t cfgcache_size;
     bool cfgcache_sticky;
+    /* IOTLB: at most iotlb_size leaf translations, LRU replacement. */
+    uint32_t iotlb_size;
 } SmmumConfig;
 
 /* A DMA transaction as the host hands it to the core. */
@@ -131,6 +133,7 @@ typedef struct SmmumEvent {
 } SmmumEvent;
 
 typedef struct SmmumCfgCache SmmumCfgCache;
+typedef struct SmmumIotlb SmmumIotlb;
 
 /* Architectural (migratable) state plus the host hookup. */
 typedef struct SmmumCore {
@@ -166,6 +169,7 @@ typedef struct SmmumCore {
     /* Not architectural state: dropped on migration and reset. */
     SmmumObserver obs;
     SmmumCfgCache *cfgcache;
+    SmmumIotlb *iotlb;
 } SmmumCore;
 
 /* Fill *cfg with the defaults the device properties start from. */

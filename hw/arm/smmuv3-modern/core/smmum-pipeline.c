@@ -2,10 +2,15 @@
 /*
  * smmuv3-modern core: the transaction pipeline (IHI 0070 3.3): global
  * bypass, stream table lookup, configuration errors and their events in
- * the priority order of 7.3.22.
+ * the priority order of 7.3.22; then CD selection and fetch, the IOTLB
+ * and the stage 1 / stage 2 / nested walk.
  */
 #include "smmum-int.h"
 #include "smmum-strtab.h"
+#include "smmum-cd.h"
+#include "smmum-cfgcache.h"
+#include "smmum-iotlb.h"
+#include "smmum-walk.h"
 
 #include <string.h>
 
@@ -37,6 +42,333 @@ static void pass_through(const SmmumTxn *txn, SmmumXlate *out)
     out->status = SMMUM_XLATE_OK;
     out->pa = txn->addr;
     out->read = out->write = true;
+}
+
+static uint64_t le64_from(const uint8_t *b)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < 8; i++) {
+        v |= (uint64_t)b[i] << (8 * i);
+    }
+    return v;
+}
+
+/* Descriptor reads of the walker go straight to the host. */
+static bool walk_read64(void *opaque, uint64_t pa, uint64_t *val)
+{
+    SmmumCore *s = opaque;
+    uint8_t b[8];
+
+    if (!s->host.dma_read || !s->host.dma_read(s->host.opaque, pa, b, 8)) {
+        return false;
+    }
+    *val = le64_from(b);
+    return true;
+}
+
+static bool fetch_words(SmmumCore *s, uint64_t addr, uint64_t *w, unsigned n)
+{
+    uint8_t b[SMMUM_CD_SIZE];
+
+    if (!s->host.dma_read || !s->host.dma_read(s->host.opaque, addr, b,
+                                               n * 8)) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        w[i] = le64_from(b + 8 * i);
+    }
+    return true;
+}
+
+static void observe_fetch(SmmumCore *s, SmmumFetchKind kind, uint32_t sid,
+                          uint32_t ssid, uint64_t addr, const uint64_t *w,
+                          unsigned n)
+{
+    if (s->obs.fetch) {
+        s->obs.fetch(s->obs.opaque, kind, sid, ssid, addr, w, n);
+    }
+}
+
+/* Is this fault kind subject to CD.R / STE.S2R (IHI 0070 3.12)? */
+static bool fault_is_recordable_kind(uint8_t type)
+{
+    switch (type) {
+    case SMMUM_FAULT_TRANSLATION:
+    case SMMUM_FAULT_ADDR_SIZE:
+    case SMMUM_FAULT_ACCESS:
+    case SMMUM_FAULT_PERMISSION:
+        return true;
+    default:
+        return false;     /* F_WALK_EABT is always recorded */
+    }
+}
+
+/* Record a walk fault unless CD.R (stage 1) / STE.S2R (stage 2) say not. */
+static void raise_fault(SmmumCore *s, const SmmumTxn *txn,
+                        const SmmumWalkFault *f, bool s1_r, bool s2_r)
+{
+    SmmumEvent ev;
+
+    if (fault_is_recordable_kind(f->type) && !(f->s2 ? s2_r : s1_r)) {
+        return;
+    }
+    event_for(txn, f->type, &ev);
+    ev.s2 = f->s2;
+    ev.cls = f->cls;
+    ev.ttrnw = f->ttrnw;
+    if (f->type == SMMUM_FAULT_WALK_EABT) {
+        ev.addr2 = f->fetch_addr;
+    } else if (f->s2) {
+        ev.addr2 = f->ipa;
+    }
+    smmum_event_record(s, &ev);
+}
+
+/* Outcome of finding the CD a transaction uses. */
+typedef enum CdFetch {
+    CDF_OK,
+    CDF_BAD_SSID,       /* invalid L1CD: C_BAD_SUBSTREAMID */
+    CDF_S2_FAULT,       /* stage-2 fault translating a CD/L1CD address */
+    CDF_ABORT,          /* read abort: F_CD_FETCH at *fetch_addr */
+} CdFetch;
+
+/* Address a CD-table fetch goes to: stage 2 translates it when nested. */
+static bool cd_fetch_pa(const SmmumWalkMem *mem, const SmmumWalkCfg *cfg,
+                        uint64_t addr, uint64_t input_addr, uint64_t *pa,
+                        SmmumWalkFault *f)
+{
+    if (!cfg->s2) {
+        *pa = addr;
+        return true;
+    }
+    return smmum_walk_s2_fetch(mem, &cfg->s2p, addr, input_addr, pa, f);
+}
+
+/*
+ * CD number idx of the STE through the configuration cache (L1CD and CD
+ * fetched from memory when not cached, each fetch reported).  CDs are
+ * cached in any state, valid L1CDs only; failed fetches are not cached.
+ */
+static CdFetch cd_fetch(SmmumCore *s, const SmmumIdRegs *idr,
+                        const SmmumTxn *txn, const SmmumSteMeaning *ste,
+                        const SmmumWalkMem *mem, const SmmumWalkCfg *cfg,
+                        uint32_t idx, SmmumCdMeaning *cd,
+                        SmmumWalkFault *f, uint64_t *fetch_addr)
+{
+    const SmmumCcEntry *ce;
+    SmmumCcEntry e;
+    SmmumCdLoc loc;
+    uint64_t addr, pa;
+
+    ce = smmum_cfgcache_lookup(s->cfgcache, SMMUM_CC_CD, txn->sid, idx);
+    if (ce) {
+        *cd = ce->m.cd;
+        return CDF_OK;
+    }
+    smmum_cd_locate(ste, idx, &loc);
+    if (!loc.two_level) {
+        addr = loc.cd_addr;
+    } else {
+        unsigned split = ste->regime.s1_fmt == 1 ? 6 : 10;
+        uint32_t l1idx = idx >> split;
+        SmmumL1Meaning l1;
+
+        ce = smmum_cfgcache_lookup(s->cfgcache, SMMUM_CC_L1CD, txn->sid,
+                                   l1idx);
+        if (ce) {
+            l1 = ce->m.l1;
+        } else {
+            uint64_t w;
+
+            if (!cd_fetch_pa(mem, cfg, loc.l1cd_addr, txn->addr, &pa, f)) {
+                return CDF_S2_FAULT;
+            }
+            if (!fetch_words(s, pa, &w, 1)) {
+                *fetch_addr = pa;
+                return CDF_ABORT;
+            }
+            observe_fetch(s, SMMUM_FETCH_L1CD, txn->sid, idx, pa, &w, 1);
+            smmum_l1cd_decode(idr, w, &l1);
+            if (l1.valid) {
+                memset(&e, 0, sizeof(e));
+                e.kind = SMMUM_CC_L1CD;
+                e.sid = txn->sid;
+                e.sub = l1idx;
+                e.lo = l1idx << split;
+                e.hi = e.lo + (uint32_t)SMMUM_MASK(split);
+                e.addr = pa;
+                e.words[0] = w;
+                e.m.l1 = l1;
+                smmum_cfgcache_insert(s->cfgcache, &e);
+            }
+        }
+        if (!l1.valid) {
+            return CDF_BAD_SSID;
+        }
+        addr = smmum_cd_l2_addr(&l1, &loc);
+    }
+
+    if (!cd_fetch_pa(mem, cfg, addr, txn->addr, &pa, f)) {
+        return CDF_S2_FAULT;
+    }
+    memset(&e, 0, sizeof(e));
+    if (!fetch_words(s, pa, e.words, SMMUM_CD_WORDS)) {
+        *fetch_addr = pa;
+        return CDF_ABORT;
+    }
+    observe_fetch(s, SMMUM_FETCH_CD, txn->sid, idx, pa, e.words,
+                  SMMUM_CD_WORDS);
+    smmum_cd_decode(idr, &(SmmumCdCtx) {
+                        .s1_stalld = ste->perm.s1_stalld,
+                        .strw = ste->regime.strw,
+                        .nested = (ste->regime.config & 3) == 3,
+                    }, e.words, &e.m.cd);
+    e.kind = SMMUM_CC_CD;
+    e.sid = txn->sid;
+    e.sub = idx;
+    e.lo = e.hi = idx;
+    e.addr = pa;
+    *cd = e.m.cd;
+    smmum_cfgcache_insert(s->cfgcache, &e);
+    return CDF_OK;
+}
+
+/* The transaction after the STE's PRIVCFG / INSTCFG overrides. */
+static void effective_attrs(const SmmumTxn *txn, const SmmumSteMeaning *ste,
+                            bool *priv, bool *instr)
+{
+    *priv = txn->priv;
+    *instr = txn->instr && !txn->write;
+    switch (ste->perm.privcfg) {
+    case 2:
+        *priv = false;
+        break;
+    case 3:
+        *priv = true;
+        break;
+    }
+    if (!txn->write) {
+        switch (ste->perm.instcfg) {
+        case 2:
+            *instr = false;
+            break;
+        case 3:
+            *instr = true;
+            break;
+        }
+    }
+}
+
+static void xlate_from(const SmmumTxn *txn, uint64_t pa, unsigned shift,
+                       uint8_t perm, bool priv, bool instr, SmmumXlate *out)
+{
+    out->status = SMMUM_XLATE_OK;
+    out->pa = pa;
+    out->addr_mask = SMMUM_MASK(shift);
+    out->read = smmum_perm_allows(perm, false, instr, priv);
+    out->write = smmum_perm_allows(perm, true, false, priv);
+}
+
+/* Translation for an STE with outcome TRANSLATE (Config 0b101..0b111). */
+static void translate_config(SmmumCore *s, const SmmumTxn *txn,
+                             const SmmumSteMeaning *ste, SmmumXlate *out)
+{
+    SmmumWalkMem mem = { .opaque = s, .read64 = walk_read64 };
+    SmmumWalkCfg cfg = { 0 };
+    SmmumIdRegs idr;
+    SmmumCdMeaning cd = { 0 };
+    SmmumWalkFault f = { 0 };
+    SmmumWalkReq req;
+    SmmumWalkResult res;
+    SmmumTlbTag tag = { 0 };
+    SmmumIotlbEntry ent;
+    const SmmumIotlbEntry *hit;
+    uint64_t fetch_addr = 0;
+    uint32_t idx;
+    bool priv, instr, el2;
+
+    smmum_idregs_from_core(s, &idr);
+    el2 = ste->regime.strw == SMMUM_STRW_EL2;
+    if (ste->regime.config & 2) {
+        if (!smmum_walk_s2_params(&idr, ste, &cfg.s2p)) {
+            /* The STE decoder treats this as ILLEGAL: never reached. */
+            raise_event(s, txn, SMMUM_EVT_C_BAD_STE, 0);
+            return;
+        }
+        cfg.s2 = true;
+    }
+
+    if (ste->regime.config & 1) {
+        switch (smmum_cd_select(&idr, ste, txn->ssv, txn->ssid, &idx)) {
+        case SMMUM_CDSEL_BAD_SSID:
+            raise_event(s, txn, SMMUM_EVT_C_BAD_SUBSTREAMID, 0);
+            return;
+        case SMMUM_CDSEL_DISABLED:
+            raise_event(s, txn, SMMUM_EVT_F_STREAM_DISABLED, 0);
+            return;
+        case SMMUM_CDSEL_S1_BYPASS:
+            break;
+        case SMMUM_CDSEL_CD:
+            switch (cd_fetch(s, &idr, txn, ste, &mem, &cfg, idx, &cd, &f,
+                             &fetch_addr)) {
+            case CDF_OK:
+                break;
+            case CDF_BAD_SSID:
+                raise_event(s, txn, SMMUM_EVT_C_BAD_SUBSTREAMID, 0);
+                return;
+            case CDF_S2_FAULT:
+                raise_fault(s, txn, &f, false, ste->perm.s2_r);
+                return;
+            case CDF_ABORT:
+                raise_event(s, txn, SMMUM_EVT_F_CD_FETCH, fetch_addr);
+                return;
+            }
+            if (cd.outcome != SMMUM_OUT_TRANSLATE) {
+                raise_event(s, txn, SMMUM_EVT_C_BAD_CD, 0);
+                return;
+            }
+            smmum_walk_s1_params(&idr, &cd, ste->regime.strw, &cfg.s1p);
+            cfg.s1 = true;
+            break;
+        }
+    }
+
+    if (!cfg.s1 && !cfg.s2) {
+        /* Stage 1 bypassed by S1DSS and no stage 2. */
+        pass_through(txn, out);
+        return;
+    }
+
+    effective_attrs(txn, ste, &priv, &instr);
+    tag.stage = cfg.s1 ? SMMUM_TLB_S1 : SMMUM_TLB_S2;
+    tag.regime = el2 && cfg.s1 ? SMMUM_TLB_EL2 : SMMUM_TLB_EL1;
+    tag.vmid = el2 ? 0 : ste->regime.s2_vmid;
+    tag.asid = cfg.s1 ? cd.regime.asid : 0;
+
+    hit = s->iotlb ? smmum_iotlb_lookup(s->iotlb, &tag, txn->addr) : NULL;
+    if (hit && smmum_perm_allows(hit->perm, txn->write, instr, priv)) {
+        uint64_t mask = SMMUM_MASK(hit->size_shift);
+
+        xlate_from(txn, hit->pa | (txn->addr & mask), hit->size_shift,
+                   hit->perm, priv, instr, out);
+        return;
+    }
+
+    req = (SmmumWalkReq) {
+        .addr = txn->addr, .write = txn->write, .instr = instr, .priv = priv,
+    };
+    smmum_walk(&mem, &cfg, &req, &res);
+    if (!res.ok) {
+        raise_fault(s, txn, &res.fault, cfg.s1 && cd.perm.r,
+                    cfg.s2 && ste->perm.s2_r);
+        return;
+    }
+    if (s->iotlb) {
+        smmum_iotlb_entry_from_walk(&ent, &tag, txn->addr, &res);
+        smmum_iotlb_insert(s->iotlb, &ent);
+    }
+    xlate_from(txn, res.pa, res.size_shift, res.perm, priv, instr, out);
 }
 
 void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
@@ -93,17 +425,7 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
             raise_event(s, txn, SMMUM_EVT_C_BAD_SUBSTREAMID, 0);
             return;
         }
-        /*
-         * TODO(translation integration): hand the STE meaning to the
-         * translation engineer's stage 1 / stage 2 / nested pipeline
-         * (CD fetch through smmum_cd_decode, smmum_walk, IOTLB) and
-         * fill *out from its result.  Until then such transactions are
-         * aborted without an event; smmum_config_validate refuses to
-         * advertise IDR0.S1P/S2P, so a guest cannot program them.
-         */
-        smmum_log(s, SMMUM_LOG_UNIMP,
-                  "SID 0x%x: STE Config 0x%x translation not modelled yet",
-                  txn->sid, m.regime.config);
+        translate_config(s, txn, &m, out);
         return;
     }
 }

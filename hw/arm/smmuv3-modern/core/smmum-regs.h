@@ -134,8 +134,10 @@
 /* GBPA */
 #define SMMUM_GBPA_UPDATE       (1u << 31)
 #define SMMUM_GBPA_ABORT        (1u << 20)
-/* INSTCFG[19:18] PRIVCFG[17:16] NSCFG[15:14] SHCFG[13:12] ALLOCCFG[11:8]
- * MTCFG[4] MemAttr[3:0] */
+/*
+ * INSTCFG[19:18] PRIVCFG[17:16] NSCFG[15:14] SHCFG[13:12] ALLOCCFG[11:8]
+ * MTCFG[4] MemAttr[3:0]
+ */
 #define SMMUM_GBPA_FIELDS       0x000fff1fu
 
 /* IRQ_CTRL */
@@ -158,8 +160,10 @@
 #define SMMUM_Q_BASE_LOG2SIZE   0   /* 5 bits */
 #define SMMUM_Q_BASE_ADDR_SHIFT 5
 #define SMMUM_Q_BASE_RWA        (1ULL << 62)
-#define SMMUM_Q_BASE_MASK       (SMMUM_Q_BASE_RWA | (SMMUM_MASK(47) << 5) | 0x1f)
-#define SMMUM_Q_OVFLG           (1u << 31)  /* EVENTQ_PROD.OVFLG/CONS.OVACKFLG */
+#define SMMUM_Q_BASE_MASK \
+    (SMMUM_Q_BASE_RWA | (SMMUM_MASK(47) << 5) | 0x1f)
+/* EVENTQ_PROD.OVFLG / EVENTQ_CONS.OVACKFLG */
+#define SMMUM_Q_OVFLG           (1u << 31)
 #define SMMUM_CMDQ_CONS_ERR     24  /* 7 bits */
 #define SMMUM_Q_PTR_MASK        0xfffffu    /* WR/RD: index + wrap */
 

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests: smmum_translate() end to end.  A stream table, CD tables
+ * and page tables are programmed in fake memory and a whole core (with
+ * the default configuration) translates transactions: stage 1, stage 2,
+ * nested, CD selection by SubstreamID (linear and 2-level CD tables),
+ * S1DSS, the fault events and their gating by CD.R / STE.S2R, and the
+ * IOTLB with TLBI through the command queue.
+ */
+#include "core-helpers.h"
+#include "smmum-strtab.h"
+#include "smmum-iotlb.h"
+
+#define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
+
+/* Descriptor bits (4K granule). */
+#define D_VALID     1ULL
+#define D_TABLE     3ULL        /* table (level < 3) or page (level 3) */
+#define D_AF        (1ULL << 10)
+#define D_AP1       (1ULL << 6) /* S1: EL0 access; S2: read */
+#define D_AP2       (1ULL << 7) /* S1: read-only; S2: write */
+#define D_NG        (1ULL << 11)
+#define S2_NORMAL   (0xfULL << 2)
+
+#define VA          0x10000000ULL
+#define PA_A        0x80000000ULL
+#define PA_B        0x81000000ULL
+#define CD_PA       0x500000ULL
+#define TT_POOL     0x1000000ULL
+
+/* Event record fields. */
+#define EV_TYPE(d0)     ((unsigned)((d0) & 0xff))
+#define EV_SSV(d0)      ((unsigned)(((d0) >> 11) & 1))
+#define EV_SSID(d0)     ((unsigned)(((d0) >> 12) & 0xfffff))
+#define EV_SID(d0)      ((unsigned)((d0) >> 32))
+#define EV_RNW(d1)      ((unsigned)(((d1) >> 35) & 1))
+#define EV_S2(d1)       ((unsigned)(((d1) >> 39) & 1))
+#define EV_CLASS(d1)    ((unsigned)(((d1) >> 40) & 3))
+
+typedef struct Tx {
+    Fx f;
+    uint64_t next_free;
+} Tx;
+
+static void tx_init(Tx *t)
+{
+    fx_init(&t->f);
+    fx_queues(&t->f, 4, 6);
+    fx_linear_strtab(&t->f, 6);
+    fx_enable(&t->f);
+    t->next_free = TT_POOL;
+}
+
+static uint64_t alloc_page(Tx *t)
+{
+    uint64_t pa = t->next_free;
+
+    t->next_free += 0x1000;
+    for (unsigned i = 0; i < 512; i++) {
+        fake_write64(&t->f.mem, pa + i * 8, 0);
+    }
+    return pa;
+}
+
+/*
+ * Map the 4K page (or, with leaf_level < 3, the block) at va in a 4K
+ * granule table rooted at root whose walk starts at level start.
+ */
+static void pt_map(Tx *t, uint64_t root, int start, int leaf_level,
+                   uint64_t va, uint64_t pa, uint64_t attrs)
+{
+    uint64_t table = root;
+
+    for (int l = start; l <= leaf_level; l++) {
+        unsigned shift = 12 + 9 * (3 - l);
+        uint64_t slot = table + ((va >> shift) & 0x1ff) * 8;
+        uint64_t d = fake_read64(&t->f.mem, slot);
+
+        if (l == leaf_level) {
+            fake_write64(&t->f.mem, slot, (pa & ~SMMUM_MASK(shift)) |
+                         (l == 3 ? D_TABLE : D_VALID) | D_AF | attrs);
+            return;
+        }
+        if (!(d & 1)) {
+            d = alloc_page(t) | D_TABLE;
+            fake_write64(&t->f.mem, slot, d);
+        }
+        table = d & SMMUM_MASK(48) & ~0xfffULL;
+    }
+}
+
+/* A stage-1 CD: 39-bit VA (start level 1), 4K, TTB1 disabled. */
+static void put_cd(Tx *t, uint64_t pa, uint64_t ttb, uint16_t asid, bool r)
+{
+    uint64_t w0 = 0;
+
+    w0 = DEP(w0, 0, 6, 25);             /* T0SZ */
+    w0 = DEP(w0, 30, 1, 1);             /* EPD1 */
+    w0 = DEP(w0, 31, 1, 1);             /* V */
+    w0 = DEP(w0, 32, 3, 2);             /* IPS 40 bits */
+    w0 = DEP(w0, 41, 1, 1);             /* AA64 */
+    w0 = DEP(w0, 45, 1, r);             /* R */
+    w0 = DEP(w0, 46, 1, 1);             /* A */
+    w0 = DEP(w0, 48, 16, asid);
+    fake_write64(&t->f.mem, pa, w0);
+    fake_write64(&t->f.mem, pa + 8, ttb);
+    for (unsigned i = 2; i < 8; i++) {
+        fake_write64(&t->f.mem, pa + i * 8, 0);
+    }
+}
+
+static void write_ste(Tx *t, uint32_t sid, const uint64_t w[8])
+{
+    for (unsigned i = 0; i < 8; i++) {
+        fake_write64(&t->f.mem, STRTAB_PA + sid * 64 + i * 8, w[i]);
+    }
+}
+
+static void ste_s1(uint64_t w[8], unsigned config, uint64_t ctx,
+                   unsigned fmt, unsigned cdmax, unsigned dss)
+{
+    memset(w, 0, 8 * sizeof(w[0]));
+    smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
+    smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, config);
+    smmum_ste_set_field(w, SMMUM_STE_S1FMT, 2, fmt);
+    smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, ctx >> 6);
+    smmum_ste_set_field(w, SMMUM_STE_S1CDMAX, 5, cdmax);
+    smmum_ste_set_field(w, SMMUM_STE_S1DSS, 2, dss);
+}
+
+/* Stage-2 fields: 39-bit IPA (start level 1), 4K, 40-bit PS. */
+static void ste_s2(uint64_t w[8], uint64_t s2ttb, uint16_t vmid, bool s2r)
+{
+    smmum_ste_set_field(w, SMMUM_STE_S2VMID, 16, vmid);
+    smmum_ste_set_field(w, SMMUM_STE_S2T0SZ, 6, 25);
+    smmum_ste_set_field(w, SMMUM_STE_S2SL0, 2, 1);
+    smmum_ste_set_field(w, SMMUM_STE_S2TG, 2, 0);
+    smmum_ste_set_field(w, SMMUM_STE_S2PS, 3, 2);
+    smmum_ste_set_field(w, SMMUM_STE_S2AA64, 1, 1);
+    smmum_ste_set_field(w, SMMUM_STE_S2R, 1, s2r);
+    smmum_ste_set_field(w, SMMUM_STE_S2TTB, 52, s2ttb >> 4);
+}
+
+static SmmumXlate do_txn(Tx *t, uint32_t sid, bool ssv, uint32_t ssid,
+                         uint64_t addr, bool write)
+{
+    SmmumTxn txn = { .sid = sid, .ssv = ssv, .ssid = ssid, .addr = addr,
+                     .write = write };
+    SmmumXlate x;
+
+    smmum_translate(&t->f.core, &txn, &x);
+    return x;
+}
+
+static void expect_ok(Tx *t, uint32_t sid, bool ssv, uint32_t ssid,
+                      uint64_t addr, bool write, uint64_t pa)
+{
+    SmmumXlate x = do_txn(t, sid, ssv, ssid, addr, write);
+
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, pa);
+}
+
+/* The transaction aborts; returns the number of new events (0 or 1). */
+static unsigned expect_abort(Tx *t, uint32_t sid, bool ssv, uint32_t ssid,
+                             uint64_t addr, bool write)
+{
+    unsigned before = evtq_count(&t->f);
+    SmmumXlate x = do_txn(t, sid, ssv, ssid, addr, write);
+
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_ABORT);
+    return evtq_count(&t->f) - before;
+}
+
+static uint64_t last_evt(Tx *t, unsigned dword)
+{
+    g_assert_cmpuint(evtq_count(&t->f), >, 0);
+    return evt_word(&t->f, evtq_count(&t->f) - 1, dword);
+}
+
+static void expect_event(Tx *t, uint32_t sid, bool ssv, uint32_t ssid,
+                         uint64_t addr, bool write, unsigned type)
+{
+    g_assert_cmpuint(expect_abort(t, sid, ssv, ssid, addr, write), ==, 1);
+    g_assert_cmphex(EV_TYPE(last_evt(t, 0)), ==, type);
+    g_assert_cmpuint(EV_SID(last_evt(t, 0)), ==, sid);
+    g_assert_cmpuint(EV_SSV(last_evt(t, 0)), ==, ssv);
+    if (ssv) {
+        g_assert_cmpuint(EV_SSID(last_evt(t, 0)), ==, ssid);
+    }
+    g_assert_cmpuint(EV_RNW(last_evt(t, 1)), ==, !write);
+    g_assert_cmphex(last_evt(t, 2), ==, addr);
+}
+
+/* SID 1: stage 1 with one CD (R=1); SID 2: the same tables, CD.R=0. */
+static void s1_setup(Tx *t, uint64_t *root)
+{
+    uint64_t w[8];
+
+    *root = alloc_page(t);
+    pt_map(t, *root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    pt_map(t, *root, 1, 3, VA + 0x1000, PA_A + 0x1000,
+           D_AP1 | D_AP2 | D_NG);
+    /* A 2 MiB block. */
+    pt_map(t, *root, 1, 2, VA + 0x200000, PA_B, D_AP1);
+    put_cd(t, CD_PA, *root, 7, true);
+    put_cd(t, CD_PA + 64, *root, 8, false);
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
+    write_ste(t, 1, w);
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA + 64, 0, 0, 0);
+    write_ste(t, 2, w);
+}
+
+static void test_s1_basic(void)
+{
+    SmmumXlate x;
+    uint64_t root;
+    Tx t;
+
+    tx_init(&t);
+    s1_setup(&t, &root);
+
+    x = do_txn(&t, 1, false, 0, VA + 0x123, false);
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, PA_A + 0x123);
+    g_assert_cmphex(x.addr_mask, ==, 0xfff);
+    g_assert_true(x.read && x.write);
+    expect_ok(&t, 1, false, 0, VA + 0x8, true, PA_A + 0x8);
+
+    /* Read-only page: readable, not writable. */
+    x = do_txn(&t, 1, false, 0, VA + 0x1010, false);
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, PA_A + 0x1010);
+    g_assert_true(x.read);
+    g_assert_false(x.write);
+
+    /* Block mapping. */
+    x = do_txn(&t, 1, false, 0, VA + 0x234567, false);
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, PA_B + 0x34567);
+    g_assert_cmphex(x.addr_mask, ==, 0x1fffff);
+
+    g_assert_cmpuint(evtq_count(&t.f), ==, 0);
+    g_assert_cmpuint(t.f.obs.fetch, ==, 2);    /* STE + CD, then cached */
+    fx_destroy(&t.f);
+}
+
+static void test_s1_faults(void)
+{
+    uint64_t root;
+    Tx t;
+
+    tx_init(&t);
+    s1_setup(&t, &root);
+
+    /* Write to a read-only page: F_PERMISSION with CD.R=1 ... */
+    expect_event(&t, 1, false, 0, VA + 0x1010, true,
+                 SMMUM_EVT_F_PERMISSION);
+    g_assert_cmpuint(EV_S2(last_evt(&t, 1)), ==, 0);
+    g_assert_cmpuint(EV_CLASS(last_evt(&t, 1)), ==, SMMUM_CLASS_IN);
+    /* ... after a cached read of the same page too. */
+    expect_ok(&t, 1, false, 0, VA + 0x1010, false, PA_A + 0x1010);
+    expect_event(&t, 1, false, 0, VA + 0x1018, true,
+                 SMMUM_EVT_F_PERMISSION);
+
+    /* Unmapped: F_TRANSLATION. */
+    expect_event(&t, 1, false, 0, VA + 0x5000, false,
+                 SMMUM_EVT_F_TRANSLATION);
+
+    /* CD.R=0: terminated silently. */
+    expect_ok(&t, 2, false, 0, VA, true, PA_A);
+    g_assert_cmpuint(expect_abort(&t, 2, false, 0, VA + 0x1010, true), ==,
+                     0);
+    g_assert_cmpuint(expect_abort(&t, 2, false, 0, VA + 0x5000, false), ==,
+                     0);
+    fx_destroy(&t.f);
+}
+
+static void test_bad_cd(void)
+{
+    uint64_t w[8];
+    Tx t;
+
+    tx_init(&t);
+    /* AArch32 table format (AA64=0): CdIllegal. */
+    put_cd(&t, CD_PA, alloc_page(&t), 1, true);
+    fake_write64(&t.f.mem, CD_PA,
+                 fake_read64(&t.f.mem, CD_PA) & ~(1ULL << 41));
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
+    write_ste(&t, 1, w);
+    expect_event(&t, 1, false, 0, VA, false, SMMUM_EVT_C_BAD_CD);
+
+    /* V=0 also reports C_BAD_CD. */
+    put_cd(&t, CD_PA + 64, alloc_page(&t), 1, true);
+    fake_write64(&t.f.mem, CD_PA + 64,
+                 fake_read64(&t.f.mem, CD_PA + 64) & ~(1ULL << 31));
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA + 64, 0, 0, 0);
+    write_ste(&t, 2, w);
+    expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_C_BAD_CD);
+    fx_destroy(&t.f);
+}
+
+static void test_cd_fetch_abort(void)
+{
+    uint64_t w[8];
+    Tx t;
+
+    tx_init(&t);
+    fake_mem_add_fault(&t.f.mem, 0x700000, 0x1000);
+    ste_s1(w, SMMUM_STE_CFG_S1, 0x700000, 0, 4, 0);
+    write_ste(&t, 1, w);
+    expect_event(&t, 1, true, 3, VA, false, SMMUM_EVT_F_CD_FETCH);
+    g_assert_cmphex(last_evt(&t, 3), ==, 0x700000 + 3 * 64);
+    /* A failed fetch is not cached: the next access fetches again. */
+    expect_event(&t, 1, true, 3, VA, false, SMMUM_EVT_F_CD_FETCH);
+    fx_destroy(&t.f);
+}
+
+static void test_bad_ssid(void)
+{
+    uint64_t root;
+    uint64_t w[8];
+    Tx t;
+
+    tx_init(&t);
+    s1_setup(&t, &root);
+    /* S1CDMax=0: a transaction with a SubstreamID is C_BAD_SUBSTREAMID. */
+    expect_event(&t, 1, true, 0, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
+    /* S1CDMax=2: SSID 4 is out of range. */
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 2, 2);
+    write_ste(&t, 3, w);
+    expect_event(&t, 3, true, 4, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
+    expect_ok(&t, 3, true, 1, VA, false, PA_A);
+    /* Stage 2 only: no SubstreamID allowed either. */
+    ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
+    ste_s2(w, root, 1, true);
+    write_ste(&t, 4, w);
+    expect_event(&t, 4, true, 1, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
+    fx_destroy(&t.f);
+}
+
+/* Linear CD table of 4 CDs; S1DSS for traffic without a SubstreamID. */
+static void test_ssid_linear(void)
+{
+    uint64_t ra, rb;
+    uint64_t w[8];
+    Tx t;
+
+    tx_init(&t);
+    ra = alloc_page(&t);
+    rb = alloc_page(&t);
+    pt_map(&t, ra, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    pt_map(&t, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    put_cd(&t, CD_PA, ra, 1, true);
+    put_cd(&t, CD_PA + 3 * 64, rb, 2, true);
+
+    for (unsigned dss = 0; dss < 3; dss++) {
+        ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 2, dss);
+        write_ste(&t, 10 + dss, w);
+        expect_ok(&t, 10 + dss, true, 3, VA + 4, false, PA_B + 4);
+    }
+    /* S1DSS=0b00: terminate with F_STREAM_DISABLED. */
+    expect_event(&t, 10, false, 0, VA, false, SMMUM_EVT_F_STREAM_DISABLED);
+    /* 0b01: stage 1 bypassed. */
+    expect_ok(&t, 11, false, 0, VA + 4, false, VA + 4);
+    /* 0b10: CD 0; SSID 0 is then C_BAD_SUBSTREAMID. */
+    expect_ok(&t, 12, false, 0, VA + 4, false, PA_A + 4);
+    expect_event(&t, 12, true, 0, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
+    /* Invalid CD 2. */
+    expect_event(&t, 12, true, 2, VA, false, SMMUM_EVT_C_BAD_CD);
+    fx_destroy(&t.f);
+}
+
+/* 2-level CD table, 4 KiB leaves (64 CDs each). */
+static void test_ssid_2level(void)
+{
+    uint64_t ra, rb, leaf;
+    uint64_t w[8];
+    unsigned fetches;
+    Tx t;
+
+    tx_init(&t);
+    ra = alloc_page(&t);
+    rb = alloc_page(&t);
+    leaf = alloc_page(&t);
+    pt_map(&t, ra, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    pt_map(&t, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    for (unsigned i = 0; i < 8; i++) {
+        fake_write64(&t.f.mem, CD_PA + i * 8, 0);
+    }
+    fake_write64(&t.f.mem, CD_PA + 8, leaf | 1);     /* L1CD[1] */
+    put_cd(&t, leaf + 6 * 64, ra, 3, true);          /* SSID 70 */
+    put_cd(&t, leaf + 7 * 64, rb, 4, true);          /* SSID 71 */
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 1, 9, 1);
+    write_ste(&t, 1, w);
+
+    fetches = t.f.obs.fetch;
+    expect_ok(&t, 1, true, 70, VA, false, PA_A);
+    /* STE, L1CD and CD fetched. */
+    g_assert_cmpuint(t.f.obs.fetch - fetches, ==, 3);
+    g_assert_cmpuint(t.f.obs.last_fetch_kind, ==, SMMUM_FETCH_CD);
+    g_assert_cmphex(t.f.obs.last_fetch_addr, ==, leaf + 6 * 64);
+    expect_ok(&t, 1, true, 71, VA, false, PA_B);
+    /* Only the new CD: the L1CD came from the config cache. */
+    g_assert_cmpuint(t.f.obs.fetch - fetches, ==, 4);
+    /* Invalid L1CD[3]: C_BAD_SUBSTREAMID. */
+    expect_event(&t, 1, true, 200, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
+    /* Beyond S1CDMax=9. */
+    expect_event(&t, 1, true, 512, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
+    fx_destroy(&t.f);
+}
+
+static void test_s2_only(void)
+{
+    uint64_t root, w[8];
+    SmmumXlate x;
+    Tx t;
+
+    tx_init(&t);
+    root = alloc_page(&t);
+    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_AP2 | S2_NORMAL);
+    pt_map(&t, root, 1, 3, VA + 0x1000, PA_B, D_AP1 | S2_NORMAL);
+    ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
+    ste_s2(w, root, 5, true);
+    write_ste(&t, 1, w);
+    ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
+    ste_s2(w, root, 5, false);
+    write_ste(&t, 2, w);
+
+    x = do_txn(&t, 1, false, 0, VA + 0x10, true);
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+    g_assert_cmphex(x.pa, ==, PA_A + 0x10);
+    g_assert_true(x.read && x.write);
+    /* S2AP read-only. */
+    expect_ok(&t, 1, false, 0, VA + 0x1010, false, PA_B + 0x10);
+    expect_event(&t, 1, false, 0, VA + 0x1010, true,
+                 SMMUM_EVT_F_PERMISSION);
+    g_assert_cmpuint(EV_S2(last_evt(&t, 1)), ==, 1);
+    g_assert_cmphex(last_evt(&t, 3), ==, VA + 0x1010);
+    expect_event(&t, 1, false, 0, VA + 0x7000, false,
+                 SMMUM_EVT_F_TRANSLATION);
+    g_assert_cmpuint(EV_S2(last_evt(&t, 1)), ==, 1);
+    g_assert_cmpuint(EV_CLASS(last_evt(&t, 1)), ==, SMMUM_CLASS_IN);
+    g_assert_cmphex(last_evt(&t, 3), ==, VA + 0x7000);
+    /* S2R=0: no record. */
+    g_assert_cmpuint(expect_abort(&t, 2, false, 0, VA + 0x7000, false), ==,
+                     0);
+    fx_destroy(&t.f);
+}
+
+static void test_nested(void)
+{
+    uint64_t s2root, s1root, w[8];
+    const uint64_t cd_ipa = 0x60000000ULL;  /* not mapped at stage 2 */
+    Tx t;
+
+    tx_init(&t);
+    /* Stage 2: IPA 0x0..1 GiB identity (tables, CDs), PA_A -> PA_B. */
+    s2root = alloc_page(&t);
+    pt_map(&t, s2root, 1, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
+    pt_map(&t, s2root, 1, 3, PA_A, PA_B, D_AP1 | D_AP2 | S2_NORMAL);
+    /* Stage 1: VA -> IPA PA_A, VA + 0x1000 -> unmapped IPA. */
+    s1root = alloc_page(&t);
+    pt_map(&t, s1root, 1, 3, VA, PA_A, D_AP1);
+    pt_map(&t, s1root, 1, 3, VA + 0x1000, 0x90000000ULL, D_AP1);
+    put_cd(&t, CD_PA, s1root, 9, true);
+    ste_s1(w, SMMUM_STE_CFG_NESTED, CD_PA, 0, 0, 0);
+    ste_s2(w, s2root, 3, true);
+    write_ste(&t, 1, w);
+
+    expect_ok(&t, 1, false, 0, VA + 0x44, false, PA_B + 0x44);
+    /* Stage-2 fault on the output of stage 1: CLASS=IN, S2=1, IPA. */
+    expect_event(&t, 1, false, 0, VA + 0x1044, false,
+                 SMMUM_EVT_F_TRANSLATION);
+    g_assert_cmpuint(EV_S2(last_evt(&t, 1)), ==, 1);
+    g_assert_cmpuint(EV_CLASS(last_evt(&t, 1)), ==, SMMUM_CLASS_IN);
+    g_assert_cmphex(last_evt(&t, 3), ==, 0x90000044ULL);
+
+    /* CD at an IPA stage 2 does not map: CLASS=CD, S2=1, IPA. */
+    ste_s1(w, SMMUM_STE_CFG_NESTED, cd_ipa, 0, 0, 0);
+    ste_s2(w, s2root, 3, true);
+    write_ste(&t, 2, w);
+    expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_F_TRANSLATION);
+    g_assert_cmpuint(EV_S2(last_evt(&t, 1)), ==, 1);
+    g_assert_cmpuint(EV_CLASS(last_evt(&t, 1)), ==, SMMUM_CLASS_CD);
+    g_assert_cmphex(last_evt(&t, 3), ==, cd_ipa);
+
+    /* The same STE but S2R=0: silent. */
+    ste_s1(w, SMMUM_STE_CFG_NESTED, cd_ipa, 0, 0, 0);
+    ste_s2(w, s2root, 3, false);
+    write_ste(&t, 3, w);
+    g_assert_cmpuint(expect_abort(&t, 3, false, 0, VA, false), ==, 0);
+    fx_destroy(&t.f);
+}
+
+static void tlbi_sync(Tx *t, uint64_t d0, uint64_t d1)
+{
+    fx_cmd(&t->f, d0, d1);
+    fx_cmd(&t->f, cmd_sync(SMMUM_SYNC_CS_NONE), 0);
+    g_assert_cmpuint(gerror_active(&t->f), ==, 0);
+}
+
+static void test_iotlb(void)
+{
+    uint64_t root, slot;
+    Tx t;
+
+    tx_init(&t);
+    s1_setup(&t, &root);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    g_assert_cmpuint(smmum_iotlb_count(t.f.core.iotlb), ==, 1);
+
+    /* Remap VA -> PA_B in memory: the IOTLB still has PA_A. */
+    slot = fake_read64(&t.f.mem, root) & ~0xfffULL;          /* L1 -> L2 */
+    slot = fake_read64(&t.f.mem, slot + ((VA >> 21) & 0x1ff) * 8) &
+           ~0xfffULL;                                          /* L2 -> L3 */
+    slot += ((VA >> 12) & 0x1ff) * 8;
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & ~0xfffULL, ==, PA_A);
+    fake_write64(&t.f.mem, slot, PA_B | D_TABLE | D_AF | D_AP1 | D_NG);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+
+    /* A TLBI of another ASID or another page leaves the nG entry. */
+    tlbi_sync(&t, SMMUM_CMD_TLBI_NH_VA | (8ULL << SMMUM_TLBI_ASID), VA);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    tlbi_sync(&t, SMMUM_CMD_TLBI_NH_VA | (7ULL << SMMUM_TLBI_ASID),
+              VA + 0x1000);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+
+    /* The exact TLBI_NH_VA + CMD_SYNC: the new mapping. */
+    tlbi_sync(&t, SMMUM_CMD_TLBI_NH_VA | (7ULL << SMMUM_TLBI_ASID), VA);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_B + 0x10);
+
+    /* Reset flushes the IOTLB. */
+    smmum_core_reset(&t.f.core);
+    g_assert_cmpuint(smmum_iotlb_count(t.f.core.iotlb), ==, 0);
+    fx_destroy(&t.f);
+}
+
+/* CFGI_CD makes a changed CD visible; without it the old one is used. */
+static void test_cfgi_cd(void)
+{
+    uint64_t root, rb;
+    Tx t;
+
+    tx_init(&t);
+    s1_setup(&t, &root);
+    rb = alloc_page(&t);
+    pt_map(&t, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    expect_ok(&t, 1, false, 0, VA, false, PA_A);
+    put_cd(&t, CD_PA, rb, 7, true);
+    tlbi_sync(&t, SMMUM_CMD_TLBI_NH_ALL, 0);
+    expect_ok(&t, 1, false, 0, VA, false, PA_A);    /* cached CD */
+    tlbi_sync(&t, SMMUM_CMD_CFGI_CD | (1ULL << SMMUM_CMD_SID), 1);
+    tlbi_sync(&t, SMMUM_CMD_TLBI_NH_ALL, 0);
+    expect_ok(&t, 1, false, 0, VA, false, PA_B);
+    fx_destroy(&t.f);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/translate/s1/basic", test_s1_basic);
+    g_test_add_func("/translate/s1/faults", test_s1_faults);
+    g_test_add_func("/translate/cd/bad-cd", test_bad_cd);
+    g_test_add_func("/translate/cd/fetch-abort", test_cd_fetch_abort);
+    g_test_add_func("/translate/cd/bad-ssid", test_bad_ssid);
+    g_test_add_func("/translate/cd/ssid-linear", test_ssid_linear);
+    g_test_add_func("/translate/cd/ssid-2level", test_ssid_2level);
+    g_test_add_func("/translate/cd/cfgi", test_cfgi_cd);
+    g_test_add_func("/translate/s2/only", test_s2_only);
+    g_test_add_func("/translate/nested", test_nested);
+    g_test_add_func("/translate/iotlb", test_iotlb);
+    return g_test_run();
+}
