@@ -59,7 +59,7 @@ set -e
 echo
 echo "== SMMU probe (guest dmesg) =="
 grep -aE 'arm-smmu-v3|iommu' "$out/console.log" | grep -av SMMUM- |
-    sed 's/\r$//' | head -20 || true
+    grep -avE 'event 0x|: *\t?0x[0-9a-f]{16}' | sed 's/\r$//' | head -12 || true
 echo
 echo "== guest verdict =="
 grep -aE '^SMMUM-(CHECK|VERDICT)' "$out/console.log" | sed 's/\r$//' ||
@@ -70,7 +70,7 @@ if [ "$iommu" = smmuv3-modern ]; then
     grep -a 'arm-smmuv3-modern: tear check' "$out/console.log" "$out"/*.err \
         2>/dev/null | sed 's/^[^:]*://' | head -5 || true
     if [ -s "$report" ]; then
-        /usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" "$report"
+        /usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" "$report" --all
     else
         echo "no findings recorded"
     fi

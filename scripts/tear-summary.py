@@ -32,6 +32,27 @@ def load(path):
     return records
 
 
+def ste_label(words):
+    """A display label for an STE image (verdicts never use it)."""
+    if not words:
+        return '?'
+    w0 = int(words[0], 16)
+    w2 = int(words[2], 16) if len(words) > 2 else 0
+    if not w0 & 1:
+        return 'V=0'
+    cfg = (w0 >> 1) & 7
+    if cfg < 4:
+        return 'abort'
+    if cfg == 4:
+        return 'bypass'
+    parts = []
+    if cfg & 1:
+        parts.append(f'S1 cd@0x{w0 & ((1 << 56) - 64):x}')
+    if cfg & 2:
+        parts.append(f'S2 vmid {w2 & 0xffff}')
+    return '+'.join(parts)
+
+
 def describe(rec):
     words = [rec.get('type', '?')]
     if rec.get('class'):
@@ -46,6 +67,8 @@ def describe(rec):
     if 'l1_index' in rec:
         where += f' index {rec["l1_index"]}'
     words.append(f'{where} @{rec.get("addr", "?")}')
+    if view == 'ste' and rec.get('a') and rec.get('b'):
+        words.append(f'{ste_label(rec["a"])} -> {ste_label(rec["b"])}')
     if rec.get('reason'):
         words.append(f'reason={rec["reason"]}')
     if 'sync_count' in rec:
