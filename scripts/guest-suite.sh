@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The real-guest suite: boot Debian's bookworm, trixie and sid kernels with
+# the guest workload on one IOMMU and print TAP, one result per (kernel,
+# check) plus each kernel's verdict.
+#
+#   scripts/guest-suite.sh [--iommu smmuv3|smmuv3-modern|none]
+#                          [--kernels "bookworm trixie sid"] [--timeout S]
+#                          [--no-cache]
+#
+# QEMU: $QEMU, else the binary scripts/build-qemu.sh builds.
+# A kernel the archive cannot serve (and that is not cached from an earlier
+# run) is reported as "ok N - <suite> # skip archive: <reason>".
+#
+# SMMUM_GUEST_MODERN=0 reports every iommu=smmuv3-modern case as skipped
+# (with that reason, never as passed) instead of running it; the default
+# (1) runs them.
+for _a in "$@"; do [ "$_a" = --no-cache ] && export SMMU_NO_CACHE=1; done
+. "$(dirname "$0")/lib.sh"
+
+: "${SMMUM_GUEST_MODERN:=1}"
+MODERN_SKIP_REASON="disabled by SMMUM_GUEST_MODERN=0"
+
+iommu=smmuv3
+kernels="bookworm trixie sid"
+timeout=300
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --iommu) iommu=${2:?}; shift ;;
+        --kernels) kernels=${2:?}; shift ;;
+        --timeout) timeout=${2:?}; shift ;;
+        --no-cache) ;;  # handled before lib.sh is sourced
+        -h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1" ;;
+    esac
+    shift
+done
+
+n=0
+bad=0
+tap() {  # tap ok|not-ok DESCRIPTION [DIRECTIVE]
+    n=$((n + 1))
+    local r=ok
+    [ "$1" = ok ] || { r="not ok"; bad=$((bad + 1)); }
+    echo "$r $n - $2${3:+ # $3}"
+}
+diag() { sed 's/^/# /'; }
+
+# ---- kernels (the archive may fail per suite; cached copies stay good) ----
+"$SMMU_TOP/scripts/fetch-kernels.sh" $kernels 2>&1 | diag || true
+
+if [ "$iommu" = smmuv3-modern ] && [ "$SMMUM_GUEST_MODERN" != 1 ]; then
+    for s in $kernels; do
+        envf="$SMMU_CACHE/kernels/$s/current/kernel.env"
+        label=$s
+        [ -f "$envf" ] && label=$(sed -n 's/^LABEL=//p' "$envf")
+        tap ok "$label $iommu" "skip $MODERN_SKIP_REASON"
+    done
+    echo "1..$n"
+    exit 0
+fi
+
+if [ -z "${QEMU:-}" ]; then
+    QEMU="$("$SMMU_TOP/scripts/build-qemu.sh")/qemu-system-aarch64" ||
+        { tap not-ok "qemu build"; echo "1..$n"; exit 1; }
+    export QEMU
+fi
+
+for s in $kernels; do
+    envf="$SMMU_CACHE/kernels/$s/current/kernel.env"
+    status=$(cat "$SMMU_CACHE/kernels/$s/status" 2>/dev/null || echo "skipped: archive: never fetched")
+    if [ ! -f "$envf" ]; then
+        tap ok "$s $iommu" "skip ${status#skipped: }"
+        continue
+    fi
+    label=$(sed -n 's/^LABEL=//p' "$envf")
+    kver=$(sed -n 's/^KVER=//p' "$envf")
+    pkgver=$(sed -n 's/^PKGVER=//p' "$envf")
+    [ "$status" = ok ] ||
+        tap ok "$label $iommu archive refresh" \
+            "skip ${status#skipped: } (running the cached $kver, $pkgver)"
+    out="$SMMU_TOP/out/guest/$label-$iommu"
+    mkdir -p "$SMMU_TOP/out/guest"
+    rm -rf "$out"
+    rc=0
+    "$SMMU_TOP/scripts/guest-run.sh" --kernel "$s" --iommu "$iommu" \
+        --timeout "$timeout" --out "$out" --qemu "$QEMU" >/dev/null 2>"$out.err" || rc=$?
+    diag < "$out.err"
+    rm -f "$out.err"
+    log="$out/console.log"
+    if [ "$rc" -ge 3 ] || [ ! -f "$log" ]; then
+        tap not-ok "$label $iommu: could not start the guest (guest-run exit $rc)"
+        continue
+    fi
+    while read -r _ name res detail; do
+        case "$res" in
+            PASS) tap ok "$label $iommu $name: $detail" ;;
+            SKIP) tap ok "$label $iommu $name" "skip $detail" ;;
+            *) tap not-ok "$label $iommu $name: $detail" ;;
+        esac
+    done < <(grep '^SMMUM-CHECK ' "$log")
+    case "$rc" in
+        0) tap ok "$label $iommu verdict ($kver, $pkgver)" ;;
+        1) tap not-ok "$label $iommu verdict: FAIL, log $log" ;;
+        *) tap not-ok "$label $iommu verdict: none (hang, crash or timeout), log $log" ;;
+    esac
+done
+echo "1..$n"
+[ "$bad" -eq 0 ]

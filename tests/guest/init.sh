@@ -1,0 +1,382 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# /init of the smmuv3-modern guest initramfs (busybox sh).
+#
+# Prints one machine-readable line per check,
+#   SMMUM-CHECK <name> PASS|FAIL|SKIP <detail>
+# progress lines "SMMUM-STEP <uptime> <what>", information lines
+# "SMMUM-INFO ...", then "SMMUM-VERDICT PASS|FAIL", the kernel log between
+# SMMUM-DMESG-BEGIN/END, and powers the machine off.
+#
+# Kernel command line (set by scripts/guest-run.sh):
+#   smmum.iommu=smmuv3|smmuv3-modern|none   what the machine was given
+#   smmum.known_mb=N       the first N MiB of each disk hold known content
+#   smmum.vda=SHA256       sha256 of that region on the virtio-blk disk
+#   smmum.nvme=SHA256      the same for the nvme namespace
+#   smmum.types="..."      domain types to cycle (default identity DMA DMA-FQ)
+#   smmum.watchdog=S       hang guard: after S seconds of uptime (default
+#                          240) report "watchdog FAIL", dump dmesg and power
+#                          off; not a verdict on speed, only on a hang
+#   smmum.shell=1          drop to a shell instead of powering off
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+dmesg -n 1
+
+FAILS=0
+PASSES=0
+arg() {
+    # arg NAME DEFAULT: value of smmum.NAME= on the command line
+    v=$(tr ' ' '\n' < /proc/cmdline | sed -n "s/^smmum\.$1=//p" | tail -1)
+    echo "${v:-$2}"
+}
+now() { cut -d' ' -f1 /proc/uptime; }
+step() { echo "SMMUM-STEP $(now) $*"; }
+info() { echo "SMMUM-INFO $*"; }
+check() {
+    _n=$1 _r=$2
+    shift 2
+    echo "SMMUM-CHECK $_n $_r $*"
+    case $_r in
+        FAIL) FAILS=$((FAILS + 1)) ;;
+        PASS) PASSES=$((PASSES + 1)) ;;
+    esac
+}
+# Hang guard for things that appear asynchronously (not a verdict).
+wait_for() {
+    # wait_for SECONDS COMMAND...: until COMMAND succeeds
+    _end=$(($(cut -d. -f1 /proc/uptime) + $1))
+    shift
+    while ! "$@" >/dev/null 2>&1; do
+        [ "$(cut -d. -f1 /proc/uptime)" -lt "$_end" ] || return 1
+        usleep 100000
+    done
+}
+
+IOMMU=$(arg iommu smmuv3)
+KNOWN_MB=$(arg known_mb 4)
+TYPES=$(arg types "identity DMA DMA-FQ" | tr ',' ' ')
+. /etc/smmum-kernel
+step "init: $LABEL $KVER ($PKGVER), iommu=$IOMMU, $(uname -r)"
+
+# Hang guard: a device whose DMA never completes leaves the workload stuck
+# in the kernel; report that with the kernel log rather than being killed
+# silently from the host.
+WATCHDOG=$(arg watchdog 240)
+(
+    while [ "$(cut -d. -f1 /proc/uptime)" -lt "$WATCHDOG" ]; do
+        sleep 1
+    done
+    echo "SMMUM-CHECK watchdog FAIL workload still running after ${WATCHDOG}s of uptime"
+    echo "SMMUM-VERDICT FAIL"
+    echo w > /proc/sysrq-trigger 2>/dev/null   # blocked tasks into dmesg
+    echo "SMMUM-DMESG-BEGIN"
+    dmesg
+    echo "SMMUM-DMESG-END"
+    # No sync or orderly power-off here: both would wait for the very
+    # device that hangs (device shutdown).  A panic with panic=-1 resets
+    # without shutting devices down, and QEMU runs with -no-reboot.
+    echo c > /proc/sysrq-trigger
+) &
+WATCHDOG_PID=$!
+
+# ---- modules ----
+nmod=0
+bad=""
+for m in $(cat /etc/smmum-modules); do
+    if insmod "$m" 2>/tmp/insmod.err; then
+        nmod=$((nmod + 1))
+    elif ! grep -q 'File exists' /tmp/insmod.err; then
+        bad="$bad $(basename "$m")"
+    fi
+done
+if [ -z "$bad" ]; then
+    check modules PASS "$nmod modules loaded"
+else
+    check modules FAIL "could not load:$bad"
+fi
+step "modules loaded"
+
+# ---- SMMU probe ----
+dmesg | grep -i 'arm-smmu-v3' | head -20 | while read -r l; do
+    info "dmesg: $l"
+done
+if [ "$IOMMU" = none ]; then
+    check smmu-probe SKIP "machine has no IOMMU"
+elif dmesg | grep -qE 'arm-smmu-v3.*oas [0-9]+-bit' &&
+     [ -n "$(ls /sys/class/iommu 2>/dev/null)" ]; then
+    check smmu-probe PASS "$(dmesg | grep -oE '(ias [0-9]+-bit, )?oas [0-9]+-bit.*' | head -1)" \
+        "registered as $(ls /sys/class/iommu | tr '\n' ' ')"
+else
+    check smmu-probe FAIL "no arm-smmu-v3 probe line / no /sys/class/iommu entry"
+fi
+
+# ---- devices ----
+find_pci() {
+    # find_pci VENDOR DEVICE: BDFs of matching PCI functions
+    for d in /sys/bus/pci/devices/*; do
+        [ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ] &&
+            basename "$d"
+    done
+}
+BLK=$(find_pci 0x1af4 0x1042 | head -1)
+NETS=$(find_pci 0x1af4 0x1041 | head -2)
+NVME=$(find_pci 0x1b36 0x0010 | head -1)
+EDU=$(find_pci 0x1234 0x11e8 | head -1)
+info "devices: virtio-blk=${BLK:-none} virtio-net=$(echo ${NETS:-none})" \
+     "nvme=${NVME:-none} edu=${EDU:-none}"
+
+group_of() {
+    [ -e "/sys/bus/pci/devices/$1/iommu_group" ] &&
+        basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
+}
+for g in /sys/kernel/iommu_groups/*; do
+    [ -d "$g" ] || continue
+    info "iommu group $(basename "$g"): type $(cat "$g/type" 2>/dev/null)," \
+         "devices $(ls "$g/devices" | tr '\n' ' ')"
+done
+if [ "$IOMMU" = none ]; then
+    check iommu-groups SKIP "machine has no IOMMU"
+else
+    # Only devices with a driver: before 6.2 a DT-described PCI device gets
+    # its group when a driver probes it (edu is checked by the VFIO part).
+    missing=""
+    for b in $BLK $NETS $NVME; do
+        group_of "$b" >/dev/null || missing="$missing $b"
+    done
+    if [ -z "$(ls /sys/kernel/iommu_groups 2>/dev/null)" ]; then
+        check iommu-groups FAIL "no IOMMU groups"
+    elif [ -n "$missing" ]; then
+        check iommu-groups FAIL "no group for:$missing"
+    else
+        check iommu-groups PASS "$(ls /sys/kernel/iommu_groups | wc -l) groups"
+    fi
+fi
+
+# ---- domain type switching ----
+# set_type TYPE BDF...: unbind every device of the BDFs' groups, write TYPE
+# to each group's type, rebind.  Prints the problem and fails on error.
+set_type() {
+    _t=$1
+    shift
+    _groups=""
+    for _b in "$@"; do
+        _g=$(group_of "$_b") || { echo "$_b has no IOMMU group"; return 1; }
+        case " $_groups " in *" $_g "*) ;; *) _groups="$_groups $_g" ;; esac
+    done
+    _rebind=""
+    for _g in $_groups; do
+        for _d in /sys/kernel/iommu_groups/$_g/devices/*; do
+            [ -e "$_d/driver" ] || continue
+            _drv=$(basename "$(readlink "$_d/driver")")
+            _rebind="$_rebind $(basename "$_d")=$_drv"
+            echo "$(basename "$_d")" > "$_d/driver/unbind"
+        done
+    done
+    _err=""
+    for _g in $_groups; do
+        if ! echo "$_t" > "/sys/kernel/iommu_groups/$_g/type" 2>/tmp/type.err; then
+            _err="$_err group $_g: writing $_t failed: $(cat /tmp/type.err)"
+        fi
+        _now=$(cat "/sys/kernel/iommu_groups/$_g/type")
+        [ "$_now" = "$_t" ] || _err="$_err group $_g: type is $_now, not $_t"
+    done
+    for _p in $_rebind; do
+        echo "${_p%%=*}" > "/sys/bus/pci/drivers/${_p#*=}/bind" ||
+            _err="$_err rebinding ${_p%%=*} to ${_p#*=} failed"
+    done
+    [ -z "$_err" ] || { echo "$_err"; return 1; }
+    echo "groups$_groups now $_t"
+}
+
+DIRECT=iflag=direct
+ODIRECT=oflag=direct
+disk_test() {
+    # disk_test DEV EXPECTED_SHA256: known content + write/read-back
+    _dev=$1
+    if ! dd if="$_dev" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; then
+        DIRECT="" ODIRECT=""
+    fi
+    echo 3 > /proc/sys/vm/drop_caches
+    _sum=$(dd if="$_dev" bs=1M count="$KNOWN_MB" $DIRECT 2>/dev/null |
+           sha256sum | cut -d' ' -f1)
+    if [ "$_sum" != "$2" ]; then
+        echo "known ${KNOWN_MB} MiB read back as ${_sum%${_sum#????????????}}..., want ${2%${2#????????????}}..."
+        return 1
+    fi
+    dd if=/dev/urandom of=/tmp/pattern bs=1M count=1 2>/dev/null
+    _want=$(sha256sum < /tmp/pattern | cut -d' ' -f1)
+    dd if=/tmp/pattern of="$_dev" bs=1M seek="$KNOWN_MB" count=1 $ODIRECT \
+        conv=fsync 2>/dev/null || { echo "write failed"; return 1; }
+    echo 3 > /proc/sys/vm/drop_caches
+    _got=$(dd if="$_dev" bs=1M skip="$KNOWN_MB" count=1 $DIRECT 2>/dev/null |
+           sha256sum | cut -d' ' -f1)
+    if [ "$_got" != "$_want" ]; then
+        echo "1 MiB written at ${KNOWN_MB} MiB read back wrong"
+        return 1
+    fi
+    echo "known ${KNOWN_MB} MiB sha256 ok, 1 MiB write+read-back ok${DIRECT:+ (O_DIRECT)}"
+}
+
+blk_node() {
+    for _n in /sys/bus/pci/devices/$BLK/virtio*/block/*; do
+        [ -e "$_n" ] && [ -b "/dev/$(basename "$_n")" ] &&
+            echo "/dev/$(basename "$_n")" && return 0
+    done
+    return 1
+}
+nvme_node() {
+    for _n in /sys/block/nvme*n1; do
+        [ -e "$_n" ] && [ -b "/dev/$(basename "$_n")" ] &&
+            echo "/dev/$(basename "$_n")" && return 0
+    done
+    return 1
+}
+net_if() {
+    for _n in /sys/bus/pci/devices/$1/virtio*/net/*; do
+        [ -e "$_n" ] && basename "$_n" && return 0
+    done
+    return 1
+}
+net_test() {
+    _a=$(net_if "$NET_A") && _b=$(net_if "$NET_B") ||
+        { echo "network interfaces missing"; return 1; }
+    ip link set "$_a" up && ip link set "$_b" up ||
+        { echo "cannot bring $_a/$_b up"; return 1; }
+    _o1=$(net-pingpong "$_a" "$_b" 32) || { echo "$_o1"; return 1; }
+    _o2=$(net-pingpong "$_b" "$_a" 32) || { echo "$_o2"; return 1; }
+    echo "$_o1; $_o2"
+}
+
+# run_dev NAME NODEFN TESTFN ARG BDF...: cycle the domain types
+run_dev() {
+    _name=$1 _node=$2 _test=$3 _arg=$4
+    shift 4
+    if [ "$IOMMU" = none ] || ! group_of "$1" >/dev/null; then
+        _types=default
+    else
+        _types=$TYPES
+    fi
+    for _ty in $_types; do
+        step "$_name: domain $_ty"
+        if [ "$_ty" != default ]; then
+            if ! _msg=$(set_type "$_ty" "$@"); then
+                check "$_name-$_ty" FAIL "$_msg"
+                continue
+            fi
+            step "$_name: $_msg"
+        fi
+        if ! wait_for 30 $_node; then
+            check "$_name-$_ty" FAIL "device node did not come back"
+            continue
+        fi
+        _dev=$($_node | tr '\n' ' ')
+        _dev=${_dev% }
+        step "$_name: testing $_dev"
+        if _msg=$($_test "$_dev" "$_arg"); then
+            check "$_name-$_ty" PASS "$_dev: $_msg"
+        else
+            check "$_name-$_ty" FAIL "$_dev: $_msg"
+        fi
+    done
+}
+
+if [ -n "$BLK" ]; then
+    run_dev blk blk_node disk_test "$(arg vda none)" "$BLK"
+else
+    check blk SKIP "no virtio-blk device"
+fi
+if [ -n "$NVME" ]; then
+    run_dev nvme nvme_node disk_test "$(arg nvme none)" "$NVME"
+else
+    check nvme SKIP "no nvme device"
+fi
+NET_A=$(echo $NETS | cut -d' ' -f1)
+NET_B=$(echo $NETS | cut -d' ' -f2)
+if [ -n "$NET_A" ] && [ "$NET_A" != "$NET_B" ]; then
+    net_ifs() { net_if "$NET_A" && net_if "$NET_B"; }
+    # net_test finds the interfaces itself (names may change on rebind)
+    run_dev net net_ifs net_test - "$NET_A" "$NET_B"
+else
+    check net SKIP "needs two virtio-net NICs"
+fi
+
+# ---- VFIO type1 with edu ----
+smmu_lines() {
+    dmesg | grep 'arm-smmu-v3'
+}
+if [ -z "$EDU" ]; then
+    check vfio SKIP "no edu device"
+elif [ "$IOMMU" = none ]; then
+    check vfio SKIP "VFIO type1 needs an IOMMU"
+else
+    step "vfio: binding $EDU to vfio-pci"
+    echo vfio-pci > "/sys/bus/pci/devices/$EDU/driver_override"
+    echo "$EDU" > /sys/bus/pci/drivers_probe
+    if [ "$(basename "$(readlink "/sys/bus/pci/devices/$EDU/driver")")" != vfio-pci ]; then
+        check vfio-bind FAIL "$EDU did not bind to vfio-pci"
+    else
+        ev0=$(smmu_lines | wc -l)
+        vfio-edu "$EDU" > /tmp/vfio.out 2>&1
+        rc=$?
+        cat /tmp/vfio.out
+        while read -r tag name res rest; do
+            [ "$tag" = SMMUM-CHECK ] || continue
+            case $res in
+                FAIL) FAILS=$((FAILS + 1)) ;;
+                PASS) PASSES=$((PASSES + 1)) ;;
+            esac
+        done < /tmp/vfio.out
+        if ! grep -q 'SMMUM-CHECK vfio-fault-read ' /tmp/vfio.out; then
+            check vfio-complete FAIL "vfio-edu stopped early (exit $rc)"
+        fi
+        # The SMMU records the faulting transfers as F_TRANSLATION (0x10)
+        # events and the driver logs them (rate-limited) with the input
+        # address, 0x4000000-0x4001fff here: raw event words up to 6.x,
+        # "iova: 0x..." in newer kernels.  Give its IRQ thread a moment.
+        wait_for 5 sh -c "[ \$(dmesg | grep -c 'arm-smmu-v3.*event 0x10') -gt 0 ]"
+        smmu_lines | tail -n +$((ev0 + 1)) > /tmp/events
+        head -12 /tmp/events | while read -r l; do info "dmesg: $l"; done
+        nev=$(grep -c 'event 0x10 received' /tmp/events)
+        if [ "$nev" -gt 0 ] &&
+           grep -qE '(0x|0x00000000)0400[01][0-9a-f]{3}$|iova: 0x400[01][0-9a-f]{3} ' /tmp/events; then
+            check smmu-fault-event PASS "$nev F_TRANSLATION event(s) logged" \
+                "for the unmapped IOVA (rate-limited)"
+        elif [ "$nev" -gt 0 ]; then
+            check smmu-fault-event FAIL "$nev F_TRANSLATION event(s), none" \
+                "for IOVA 0x4000000-0x4001fff"
+        else
+            check smmu-fault-event FAIL "no F_TRANSLATION event logged for the" \
+                "faulting DMA"
+        fi
+    fi
+fi
+
+# ---- kernel health ----
+if dmesg | grep -qE 'Call trace:|BUG:|Oops|WARNING:|Kernel panic'; then
+    check kernel-log FAIL "$(dmesg | grep -E 'Call trace:|BUG:|Oops|WARNING:' | head -1)"
+else
+    check kernel-log PASS "no oops/warning/BUG in dmesg"
+fi
+
+kill "$WATCHDOG_PID" 2>/dev/null
+step "done: $PASSES passed, $FAILS failed"
+if [ "$FAILS" -eq 0 ] && [ "$PASSES" -gt 0 ]; then
+    echo "SMMUM-VERDICT PASS"
+else
+    echo "SMMUM-VERDICT FAIL"
+fi
+echo "SMMUM-DMESG-BEGIN"
+dmesg
+echo "SMMUM-DMESG-END"
+if [ "$(arg shell 0)" = 1 ]; then
+    exec sh
+fi
+# Should a device's shutdown hang, the panic path still ends the run.
+(sleep 20; echo c > /proc/sysrq-trigger) &
+poweroff -f

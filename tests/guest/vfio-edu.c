@@ -1,0 +1,370 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * vfio-edu: drive QEMU's "edu" PCI device through VFIO type1 from user
+ * space and check that its DMA goes through the IOMMU.
+ *
+ *   vfio-edu BDF
+ *
+ * Steps (one "SMMUM-CHECK vfio-<step> PASS|FAIL <detail>" line each):
+ *   open      container + group + device, type1 IOMMU set, BAR0 mapped,
+ *             edu identified and alive, bus mastering enabled
+ *   map       VFIO_IOMMU_MAP_DMA of a two-page buffer at IOVA_A
+ *   dma       RAM->edu from page 0, edu->RAM into page 1, compare;
+ *             twice with different patterns
+ *   unmap     VFIO_IOMMU_UNMAP_DMA of IOVA_A reports the full size
+ *   fault-write  edu->RAM to the unmapped IOVA_A: the page that used to
+ *             be mapped there must stay untouched
+ *   fault-read   RAM->edu from the unmapped IOVA_A, then edu->RAM into a
+ *             freshly mapped IOVA_C: the data must not be what sits in
+ *             the unmapped page
+ * Exit status 0 when every step passed.  The edu DMA engine completes a
+ * faulting transfer normally (QEMU drops the failed access), so the
+ * observable proof of the fault is the memory content; the SMMU's event
+ * record is checked separately by /init from dmesg.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#define EDU_ID          0x00
+#define EDU_LIVENESS    0x04
+#define EDU_DMA_SRC     0x80
+#define EDU_DMA_DST     0x88
+#define EDU_DMA_CNT     0x90
+#define EDU_DMA_CMD     0x98
+#define EDU_CMD_START   0x1
+#define EDU_CMD_TO_RAM  0x2
+#define EDU_BUF         0x40000ULL
+
+#define PAGE            4096
+/* Below 256 MiB (edu's default mask) and clear of the 0x8000000 MSI window. */
+#define IOVA_A          0x4000000ULL
+#define IOVA_C          0x5000000ULL
+
+/* edu's BAR 0, mmap()ed MMIO: volatile so every access reaches the device */
+static volatile uint8_t *bar0;
+static int failures;
+
+static double uptime(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void step(const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("SMMUM-STEP %.3f vfio: ", uptime());
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+}
+
+static void check(const char *name, int ok, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("SMMUM-CHECK vfio-%s %s ", name, ok ? "PASS" : "FAIL");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+    if (!ok) {
+        failures++;
+    }
+}
+
+/* Device registers: each access must be one MMIO access (volatile). */
+static uint32_t rd32(unsigned off)
+{
+    return *(volatile uint32_t *)(bar0 + off); /* MMIO */
+}
+
+static void wr32(unsigned off, uint32_t v)
+{
+    *(volatile uint32_t *)(bar0 + off) = v; /* MMIO */
+}
+
+static uint64_t rd64(unsigned off)
+{
+    return *(volatile uint64_t *)(bar0 + off); /* MMIO */
+}
+
+static void wr64(unsigned off, uint64_t v)
+{
+    *(volatile uint64_t *)(bar0 + off) = v; /* MMIO */
+}
+
+/*
+ * Run one edu DMA and wait for the engine to go idle.  edu completes a
+ * transfer from a virtual-time timer; the wall-clock bound only stops a
+ * hang.
+ */
+static int edu_dma(uint64_t src, uint64_t dst, uint64_t cnt, int to_ram)
+{
+    double deadline = uptime() + 30.0;
+    struct timespec ms = { 0, 1000000 };
+
+    wr64(EDU_DMA_SRC, src);
+    wr64(EDU_DMA_DST, dst);
+    wr64(EDU_DMA_CNT, cnt);
+    wr64(EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
+    while (rd64(EDU_DMA_CMD) & EDU_CMD_START) {
+        if (uptime() > deadline) {
+            return -1;
+        }
+        nanosleep(&ms, NULL);
+    }
+    return 0;
+}
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+    uint32_t x = seed * 2654435761u + 1;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        p[i] = x >> 24;
+    }
+}
+
+static int dma_map(int container, void *vaddr, uint64_t iova, uint64_t size)
+{
+    struct vfio_iommu_type1_dma_map map = {
+        .argsz = sizeof(map),
+        .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+        .vaddr = (uintptr_t)vaddr,
+        .iova = iova,
+        .size = size,
+    };
+
+    return ioctl(container, VFIO_IOMMU_MAP_DMA, &map);
+}
+
+static long long dma_unmap(int container, uint64_t iova, uint64_t size)
+{
+    struct vfio_iommu_type1_dma_unmap unmap = {
+        .argsz = sizeof(unmap),
+        .iova = iova,
+        .size = size,
+    };
+
+    if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap) < 0) {
+        return -1;
+    }
+    return unmap.size;
+}
+
+static int group_of(const char *bdf)
+{
+    char path[PATH_MAX], link[PATH_MAX];
+    const char *slash;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+    n = readlink(path, link, sizeof(link) - 1);
+    if (n < 0) {
+        return -1;
+    }
+    link[n] = 0;
+    slash = strrchr(link, '/');
+    return atoi(slash ? slash + 1 : link);
+}
+
+int main(int argc, char **argv)
+{
+    struct vfio_group_status gstat = { .argsz = sizeof(gstat) };
+    struct vfio_region_info bar = { .argsz = sizeof(bar) };
+    struct vfio_region_info cfg = { .argsz = sizeof(cfg) };
+    const char *bdf;
+    char path[64];
+    int container, group, device, grp, iommu_type, i, same;
+    uint16_t cmd;
+    uint32_t id, live;
+    uint8_t *buf, *expect;
+    long long unmapped;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s BDF\n", argv[0]);
+        return 2;
+    }
+    bdf = argv[1];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    /* ---- open ---- */
+    grp = group_of(bdf);
+    step("device %s in IOMMU group %d", bdf, grp);
+    if (grp < 0) {
+        check("open", 0, "%s has no IOMMU group", bdf);
+        return 1;
+    }
+    container = open("/dev/vfio/vfio", O_RDWR);
+    if (container < 0) {
+        check("open", 0, "/dev/vfio/vfio: %s", strerror(errno));
+        return 1;
+    }
+    if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+        check("open", 0, "unexpected VFIO API version");
+        return 1;
+    }
+    iommu_type = ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0
+                 ? VFIO_TYPE1v2_IOMMU : VFIO_TYPE1_IOMMU;
+    snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
+    group = open(path, O_RDWR);
+    if (group < 0) {
+        check("open", 0, "%s: %s", path, strerror(errno));
+        return 1;
+    }
+    if (ioctl(group, VFIO_GROUP_GET_STATUS, &gstat) < 0 ||
+        !(gstat.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+        check("open", 0, "group %d not viable (all its devices must be "
+              "bound to vfio-pci)", grp);
+        return 1;
+    }
+    if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) < 0 ||
+        ioctl(container, VFIO_SET_IOMMU, iommu_type) < 0) {
+        check("open", 0, "set container/IOMMU: %s", strerror(errno));
+        return 1;
+    }
+    step("container set, IOMMU %s",
+         iommu_type == VFIO_TYPE1v2_IOMMU ? "type1v2" : "type1");
+    device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+    if (device < 0) {
+        check("open", 0, "get device fd: %s", strerror(errno));
+        return 1;
+    }
+    bar.index = VFIO_PCI_BAR0_REGION_INDEX;
+    cfg.index = VFIO_PCI_CONFIG_REGION_INDEX;
+    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &bar) < 0 ||
+        ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &cfg) < 0 ||
+        !(bar.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+        check("open", 0, "region info: %s", strerror(errno));
+        return 1;
+    }
+    bar0 = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, device,
+                bar.offset);
+    if (bar0 == MAP_FAILED) {
+        check("open", 0, "mmap BAR0: %s", strerror(errno));
+        return 1;
+    }
+    if (pread(device, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
+        check("open", 0, "config read: %s", strerror(errno));
+        return 1;
+    }
+    cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+    if (pwrite(device, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
+        check("open", 0, "config write: %s", strerror(errno));
+        return 1;
+    }
+    id = rd32(EDU_ID);
+    wr32(EDU_LIVENESS, 0x5a5aa5a5);
+    live = rd32(EDU_LIVENESS);
+    check("open", (id & 0xff) == 0xed && live == ~0x5a5aa5a5u,
+          "group %d, BAR0 %llu KiB, edu id 0x%08x, liveness 0x%08x",
+          grp, (unsigned long long)bar.size >> 10, id, live);
+    if (failures) {
+        return 1;
+    }
+
+    /* ---- map ---- */
+    buf = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    expect = malloc(PAGE);
+    if (buf == MAP_FAILED || !expect) {
+        check("map", 0, "out of memory");
+        return 1;
+    }
+    memset(buf, 0, 2 * PAGE);
+    i = dma_map(container, buf, IOVA_A, 2 * PAGE);
+    check("map", i == 0, "IOVA 0x%llx size 0x%x: %s",
+          (unsigned long long)IOVA_A, 2 * PAGE, i ? strerror(errno) : "ok");
+    if (i) {
+        return 1;
+    }
+
+    /* ---- DMA both ways, twice ---- */
+    for (i = 0; i < 2; i++) {
+        int err = 0;
+
+        fill(buf, PAGE, 0x1000 + i);
+        memset(buf + PAGE, 0, PAGE);
+        step("round %d: RAM->edu from IOVA 0x%llx", i,
+             (unsigned long long)IOVA_A);
+        err |= edu_dma(IOVA_A, EDU_BUF, PAGE, 0);
+        step("round %d: edu->RAM to IOVA 0x%llx", i,
+             (unsigned long long)(IOVA_A + PAGE));
+        err |= edu_dma(EDU_BUF, IOVA_A + PAGE, PAGE, 1);
+        same = !memcmp(buf, buf + PAGE, PAGE);
+        check(i ? "dma-2" : "dma-1", !err && same,
+              "4 KiB RAM->edu->RAM through IOVA 0x%llx: %s",
+              (unsigned long long)IOVA_A,
+              err ? "DMA engine hung" : same ? "data matches" : "MISMATCH");
+    }
+
+    /* ---- unmap ---- */
+    unmapped = dma_unmap(container, IOVA_A, 2 * PAGE);
+    check("unmap", unmapped == 2 * PAGE, "unmapped %lld bytes at 0x%llx",
+          unmapped, (unsigned long long)IOVA_A);
+
+    /* ---- DMA to the unmapped IOVA must not land ---- */
+    memset(buf + PAGE, 0x5a, PAGE);
+    step("edu->RAM to unmapped IOVA 0x%llx (expect a fault)",
+         (unsigned long long)(IOVA_A + PAGE));
+    i = edu_dma(EDU_BUF, IOVA_A + PAGE, PAGE, 1);
+    for (same = 1, unmapped = 0; unmapped < PAGE; unmapped++) {
+        if (buf[PAGE + unmapped] != 0x5a) {
+            same = 0;
+            break;
+        }
+    }
+    check("fault-write", !i && same, "%s",
+          i ? "DMA engine hung" : same ? "old page untouched"
+          : "DATA LANDED in the unmapped page");
+
+    /* ---- DMA from the unmapped IOVA must not read the page ---- */
+    fill(buf, PAGE, 0x2000);
+    memcpy(expect, buf, PAGE);
+    step("RAM->edu from unmapped IOVA 0x%llx (expect a fault)",
+         (unsigned long long)IOVA_A);
+    i = edu_dma(IOVA_A, EDU_BUF, PAGE, 0);
+    memset(buf + PAGE, 0, PAGE);
+    if (dma_map(container, buf + PAGE, IOVA_C, PAGE) < 0) {
+        check("fault-read", 0, "map IOVA 0x%llx: %s",
+              (unsigned long long)IOVA_C, strerror(errno));
+        return 1;
+    }
+    step("edu->RAM to IOVA 0x%llx", (unsigned long long)IOVA_C);
+    i |= edu_dma(EDU_BUF, IOVA_C, PAGE, 1);
+    same = !memcmp(expect, buf + PAGE, PAGE);
+    check("fault-read", !i && !same, "%s",
+          i ? "DMA engine hung" : same ? "edu READ the unmapped page"
+          : "edu did not get the unmapped page's data");
+    dma_unmap(container, IOVA_C, PAGE);
+
+    close(device);
+    close(group);
+    close(container);
+    step("done, %d failure(s)", failures);
+    return failures ? 1 : 0;
+}
