@@ -84,8 +84,15 @@ for s in $kernels; do
     mkdir -p "$SMMU_TOP/out/guest"
     rm -rf "$out"
     rc=0
-    "$SMMU_TOP/scripts/guest-run.sh" --kernel "$s" --iommu "$iommu" \
-        --timeout "$timeout" --out "$out" --qemu "$QEMU" >/dev/null 2>"$out.err" || rc=$?
+    report="$out.tear-report.jsonl"
+    rm -f "$report"
+    extra=${SMMUM_QEMU_EXTRA:-}
+    [ "$iommu" != smmuv3-modern ] ||
+        extra="$extra -global arm-smmuv3-modern.tear-check=sync
+               -global arm-smmuv3-modern.tear-report=$report"
+    SMMUM_QEMU_EXTRA=$extra "$SMMU_TOP/scripts/guest-run.sh" --kernel "$s" \
+        --iommu "$iommu" --timeout "$timeout" --out "$out" --qemu "$QEMU" \
+        >/dev/null 2>"$out.err" || rc=$?
     diag < "$out.err"
     rm -f "$out.err"
     log="$out/console.log"
@@ -100,6 +107,16 @@ for s in $kernels; do
             *) tap not-ok "$label $iommu $name: $detail" ;;
         esac
     done < <(grep '^SMMUM-CHECK ' "$log")
+    if [ "$iommu" = smmuv3-modern ]; then
+        # The model's own verdict: no tear of severity major or critical.
+        if summary=$(/usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" \
+                     "$report" 2>&1); then
+            tap ok "$label $iommu tear-report: $(echo "$summary" | head -1)"
+        else
+            echo "$summary" | diag
+            tap not-ok "$label $iommu tear-report: $(echo "$summary" | head -1), see $report"
+        fi
+    fi
     case "$rc" in
         0) tap ok "$label $iommu verdict ($kver, $pkgver)" ;;
         1) tap not-ok "$label $iommu verdict: FAIL, log $log" ;;
