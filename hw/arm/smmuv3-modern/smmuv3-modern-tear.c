@@ -14,15 +14,8 @@
 #include "system/runstate.h"
 #include "system/qtest.h"
 #include "system/tcg.h"
-#include "exec/address-spaces.h"
 #include "trace.h"
 #include "smmuv3-modern-internal.h"
-
-static bool tear_read(void *opaque, uint64_t pa, void *buf, size_t len)
-{
-    return address_space_read(&address_space_memory, pa,
-                              MEMTXATTRS_UNSPECIFIED, buf, len) == MEMTX_OK;
-}
 
 static void tear_get_regs(void *opaque, SmmumTearRegs *regs)
 {
@@ -219,7 +212,7 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
     SmmumTearParams params = { 0 };
     SmmumTearHost host = {
         .opaque = s,
-        .read = tear_read,
+        .read = s->core.host.dma_read,   /* the SMMU's own view of memory */
         .get_regs = tear_get_regs,
         .now = tear_now,
         .record = tear_record,
