@@ -64,7 +64,8 @@ if [ "$relinked" = 1 ] && [ -d "$build" ]; then
     # Another clone built here before: make sure nothing of its overlay
     # files is taken for up to date, whatever the mtimes say.
     log "overlay now points at $SMMU_TOP: rebuilding our files"
-    find "$build" -path '*smmuv3-modern*' -name '*.o' -delete
+    # (Relative paths: the cache folder's own name contains smmuv3-modern.)
+    (cd "$build" && find . -path '*smmuv3-modern*' -name '*.o' -delete)
     find "$SMMU_TOP/hw/arm/smmuv3-modern" "$SMMU_TOP/tests/qtest" \
         -name meson.build -exec touch {} +
 fi
