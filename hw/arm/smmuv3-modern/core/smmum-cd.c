@@ -31,33 +31,6 @@ unsigned smmum_cd_tg1_shift(uint8_t tg1)
     return shift[tg1 & 3];
 }
 
-unsigned smmum_pa_bits(uint8_t enc)
-{
-    static const unsigned pa[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };
-
-    return pa[enc & 7];
-}
-
-unsigned smmum_oas_bits(const SmmumIdRegs *idr)
-{
-    return smmum_pa_bits(EX(idr->idr[5], SMMUM_IDR5_OAS, 3));
-}
-
-/* Is a granule of 2^shift bytes implemented (IDR5.GRANxx)? */
-static bool granule_ok(const SmmumIdRegs *idr, unsigned shift)
-{
-    switch (shift) {
-    case 12:
-        return EX(idr->idr[5], SMMUM_IDR5_GRAN4K, 1);
-    case 14:
-        return EX(idr->idr[5], SMMUM_IDR5_GRAN16K, 1);
-    case 16:
-        return EX(idr->idr[5], SMMUM_IDR5_GRAN64K, 1);
-    default:
-        return false;
-    }
-}
-
 /*
  * Effective output size (bits) of a stage-1 table with granule gshift
  * under IPS encoding ips: capped by the SMMU's OAS, and 52 bits only for
@@ -66,7 +39,7 @@ static bool granule_ok(const SmmumIdRegs *idr, unsigned shift)
 static unsigned s1_out_bits(const SmmumIdRegs *idr, uint8_t ips,
                             unsigned gshift, bool ds)
 {
-    unsigned b = smmum_pa_bits(ips), oas = smmum_oas_bits(idr);
+    unsigned b = smmum_pa_bits(ips), oas = smmum_idr_oas(idr);
 
     if (b > oas) {
         b = oas;
@@ -112,7 +85,7 @@ static SmmumCdIllegal check_ttb(const SmmumIdRegs *idr, int n,
     unsigned g = n ? smmum_cd_tg1_shift(in->tg) : smmum_cd_tg0_shift(in->tg);
     unsigned ob;
 
-    if (!g || !granule_ok(idr, g)) {
+    if (!g || !smmum_idr_granule(idr, g)) {
         return n ? SMMUM_CD_ILL_TG1 : SMMUM_CD_ILL_TG0;
     }
     if (!txsz_ok(idr, in->tsz, g, ds)) {

@@ -11,6 +11,7 @@
 #define SMMUM_CD_H
 
 #include "smmum-meaning.h"
+#include "smmum-idregs.h"
 
 /* CdMeaning.illegal_code: which CdIllegal rule fired. */
 typedef enum SmmumCdIllegal {
@@ -36,10 +37,6 @@ typedef enum SmmumCdIllegal {
 /* Granule sizes as log2(bytes), 0 for reserved/unsupported encodings. */
 unsigned smmum_cd_tg0_shift(uint8_t tg0);
 unsigned smmum_cd_tg1_shift(uint8_t tg1);
-/* IDR5.OAS / CD.IPS / STE.S2PS encoding to bits (32..52). */
-unsigned smmum_pa_bits(uint8_t enc);
-/* Output address size of the SMMU (IDR5.OAS) in bits. */
-unsigned smmum_oas_bits(const SmmumIdRegs *idr);
 
 /*
  * Which CD a transaction uses (IHI 0070 5.2 S1DSS, S1CDMax; 3.9).

@@ -11,6 +11,7 @@
  */
 #include "smmum-strtab.h"
 #include "smmum-cfgcache.h"
+#include "smmum-cd.h"
 #include "smmum-regs.h"
 
 #include <glib.h>
@@ -51,44 +52,6 @@ static unsigned idr_field(const SmmumIdRegs *idr, unsigned reg,
                           unsigned pos, unsigned len)
 {
     return SMMUM_EX(idr->idr[reg], pos, len);
-}
-
-/* Bits of an IDR5.OAS / STE.S2PS style encoding. */
-static unsigned ps_bits(unsigned enc)
-{
-    static const uint8_t bits[8] = { 32, 36, 40, 42, 44, 48, 52, 52 };
-
-    return bits[enc & 7];
-}
-
-unsigned smmum_idr_oas(const SmmumIdRegs *idr)
-{
-    return ps_bits(idr_field(idr, 5, SMMUM_IDR5_OAS, 3));
-}
-
-unsigned smmum_idr_ias(const SmmumIdRegs *idr)
-{
-    unsigned oas = smmum_idr_oas(idr);
-
-    /* With AArch32 (VMSAv8-32 LPAE) tables, IAS is at least 40 bits. */
-    if (idr_field(idr, 0, SMMUM_IDR0_TTF, 2) & 1) {
-        return MAX(40u, oas);
-    }
-    return oas;
-}
-
-static bool granule_supported(const SmmumIdRegs *idr, unsigned tg)
-{
-    switch (tg) {
-    case 0:
-        return idr_field(idr, 5, SMMUM_IDR5_GRAN4K, 1);
-    case 1:
-        return idr_field(idr, 5, SMMUM_IDR5_GRAN64K, 1);
-    case 2:
-        return idr_field(idr, 5, SMMUM_IDR5_GRAN16K, 1);
-    default:
-        return false;
-    }
 }
 
 /*
@@ -313,11 +276,11 @@ static bool ste_stage2(const SmmumIdRegs *idr, const uint64_t w[8],
     }
     if (aa64) {
         tg = F(SMMUM_STE_S2TG, 2);
-        if (!granule_supported(idr, tg)) {
+        if (!smmum_idr_granule(idr, smmum_cd_tg0_shift(tg))) {
             *why = SMMUM_STE_ILL_S2TG;
             return false;
         }
-        pa_range = MIN(ps_bits(F(SMMUM_STE_S2PS, 3)), oas);
+        pa_range = MIN(smmum_pa_bits(F(SMMUM_STE_S2PS, 3)), oas);
     } else {
         tg = 0;
         pa_range = 40;

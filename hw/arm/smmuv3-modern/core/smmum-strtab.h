@@ -9,6 +9,7 @@
 #define SMMUM_STRTAB_H
 
 #include "smmum-meaning.h"
+#include "smmum-idregs.h"
 #include "smmum-core.h"
 
 /* STE field positions in absolute bits (word = bit / 64). */
@@ -107,11 +108,6 @@ typedef enum SmmumSteIllegal {
     SMMUM_STE_ILL_S2ENDI,           /* endianness not in IDR0.TTENDIAN */
     SMMUM_STE_ILL_S2VMID,           /* VMID[15:8] != 0 without VMID16 */
 } SmmumSteIllegal;
-
-/* Input address size the ID registers imply (IAS, in bits). */
-unsigned smmum_idr_ias(const SmmumIdRegs *idr);
-/* Output address size from IDR5.OAS, in bits. */
-unsigned smmum_idr_oas(const SmmumIdRegs *idr);
 
 /* Result of looking a StreamID up in the stream table. */
 typedef enum SmmumSteLookup {

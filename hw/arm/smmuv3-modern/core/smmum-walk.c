@@ -50,24 +50,11 @@ bool smmum_perm_allows(uint8_t perm, bool write, bool instr, bool priv)
     return (perm & need) == need;
 }
 
-static unsigned tg_shift(uint8_t tg)
-{
-    return smmum_cd_tg0_shift(tg);
-}
-
-static bool granule_ok(const SmmumIdRegs *idr, unsigned g)
-{
-    unsigned bit = g == 12 ? SMMUM_IDR5_GRAN4K :
-                   g == 14 ? SMMUM_IDR5_GRAN16K : SMMUM_IDR5_GRAN64K;
-
-    return g && EX(idr->idr[5], bit, 1);
-}
-
 /* Output size (bits) for a PS/IPS encoding, granule g and DS. */
 static unsigned out_bits(const SmmumIdRegs *idr, uint8_t enc, unsigned g,
                          bool ds)
 {
-    unsigned b = MIN(smmum_pa_bits(enc), smmum_oas_bits(idr));
+    unsigned b = MIN(smmum_pa_bits(enc), smmum_idr_oas(idr));
 
     if (b == 52 && g != 16 && !ds) {
         b = 48;
@@ -79,11 +66,11 @@ bool smmum_walk_s2_start(const SmmumIdRegs *idr, uint8_t s2tg, uint8_t t0sz,
                          uint8_t sl0, bool ds, unsigned ps_bits,
                          int *start_level, unsigned *nconcat)
 {
-    unsigned g = tg_shift(s2tg), stride = g - 3, oas = smmum_oas_bits(idr);
+    unsigned g = smmum_cd_tg0_shift(s2tg), stride = g - 3, oas = smmum_idr_oas(idr);
     unsigned sl = sl0 & 3, ia, min_tsz;
     int start, startbits;
 
-    if (!granule_ok(idr, g)) {
+    if (!smmum_idr_granule(idr, g)) {
         return false;
     }
     min_tsz = MAX(64 - oas, (g == 16 || ds) ? 12u : 16u);
@@ -140,7 +127,7 @@ void smmum_walk_s1_params(const SmmumIdRegs *idr, const SmmumCdMeaning *cd,
         };
     }
     p->one_priv = el2;
-    p->oas = MIN(smmum_pa_bits(cd->regime.ips), smmum_oas_bits(idr));
+    p->oas = MIN(smmum_pa_bits(cd->regime.ips), smmum_idr_oas(idr));
     p->ds = cd->regime.ds;
     p->ha = cd->perm.ha;
     p->hd = cd->perm.hd;
@@ -159,10 +146,10 @@ bool smmum_walk_s2_params(const SmmumIdRegs *idr, const SmmumSteMeaning *ste,
     int start;
 
     memset(p, 0, sizeof(*p));
-    p->granule = tg_shift(ste->regime.s2_tg);
+    p->granule = smmum_cd_tg0_shift(ste->regime.s2_tg);
     p->ds = ste->regime.s2_ds;
     p->ps = out_bits(idr, ste->regime.s2_ps, p->granule, p->ds);
-    p->ias = smmum_oas_bits(idr);
+    p->ias = smmum_idr_oas(idr);
     p->ttb = ste->regime.s2_ttb;
     p->tsz = ste->regime.s2_t0sz;
     p->affd = ste->perm.s2_affd;
