@@ -484,23 +484,48 @@ static bool fetch_words(SmmumCore *s, uint64_t addr, uint64_t *w, unsigned n)
     return true;
 }
 
+void smmum_strtab_geom(const SmmumIdRegs *idr, uint64_t strtab_base,
+                       uint32_t strtab_base_cfg, SmmumStrtabGeom *g)
+{
+    unsigned sidsize = SMMUM_EX(idr->idr[1], SMMUM_IDR1_SIDSIZE, 6);
+    unsigned log2size = SMMUM_EX(strtab_base_cfg,
+                                 SMMUM_STRTAB_CFG_LOG2SIZE, 6);
+    uint64_t base = strtab_base & (SMMUM_MASK(46) << 6);
+
+    memset(g, 0, sizeof(*g));
+    g->log2size = MIN(log2size, sidsize);
+    g->two_level = SMMUM_EX(strtab_base_cfg, SMMUM_STRTAB_CFG_FMT, 2) == 1 &&
+                   SMMUM_EX(idr->idr[0], SMMUM_IDR0_ST_LEVEL, 2) == 1;
+    if (!g->two_level) {
+        g->base = base & ~SMMUM_MASK(g->log2size + 6);
+        return;
+    }
+    g->split = MIN(SMMUM_EX(strtab_base_cfg, SMMUM_STRTAB_CFG_SPLIT, 5),
+                   g->log2size);
+    g->base = base & ~SMMUM_MASK(MAX(6u, g->log2size - g->split + 3));
+}
+
+uint64_t smmum_l1std_entries(const SmmumL1Meaning *l1, unsigned split)
+{
+    if (!l1->valid || l1->span > split + 1) {
+        return 0;
+    }
+    return 1ULL << (l1->span - 1);
+}
+
 SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
                                    SmmumSteMeaning *m, uint64_t *fetch_addr)
 {
-    uint32_t cfg = s->strtab_base_cfg;
-    unsigned sidsize = SMMUM_EX(s->idr[1], SMMUM_IDR1_SIDSIZE, 6);
-    unsigned log2size = SMMUM_EX(cfg, SMMUM_STRTAB_CFG_LOG2SIZE, 6);
-    bool two_level = SMMUM_EX(cfg, SMMUM_STRTAB_CFG_FMT, 2) == 1 &&
-                     SMMUM_EX(s->idr[0], SMMUM_IDR0_ST_LEVEL, 2) == 1;
-    uint64_t base = s->strtab_base & (SMMUM_MASK(46) << 6);
     const SmmumCcEntry *ce;
+    SmmumStrtabGeom geo;
     SmmumCcEntry e;
     SmmumIdRegs idr;
     uint64_t addr;
 
     *fetch_addr = 0;
-    log2size = MIN(log2size, sidsize);
-    if ((uint64_t)sid >> log2size) {
+    smmum_idregs_from_core(s, &idr);
+    smmum_strtab_geom(&idr, s->strtab_base, s->strtab_base_cfg, &geo);
+    if ((uint64_t)sid >> geo.log2size) {
         return SMMUM_STE_BAD_SID;
     }
     ce = smmum_cfgcache_lookup(s->cfgcache, SMMUM_CC_STE, sid, 0);
@@ -508,26 +533,22 @@ SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
         *m = ce->m.ste;
         return SMMUM_STE_FOUND;
     }
-    smmum_idregs_from_core(s, &idr);
 
-    if (!two_level) {
-        base &= ~SMMUM_MASK(log2size + 6);
-        addr = base + (uint64_t)sid * SMMUM_STE_SIZE;
+    if (!geo.two_level) {
+        addr = geo.base + (uint64_t)sid * SMMUM_STE_SIZE;
     } else {
-        unsigned split = MIN(SMMUM_EX(cfg, SMMUM_STRTAB_CFG_SPLIT, 5),
-                             log2size);
+        unsigned split = geo.split;
         uint32_t l1idx = sid >> split;
         uint32_t l2idx = sid & SMMUM_MASK(split);
         SmmumL1Meaning l1;
 
-        base &= ~SMMUM_MASK(MAX(6u, log2size - split + 3));
         ce = smmum_cfgcache_lookup(s->cfgcache, SMMUM_CC_L1STD, l1idx, 0);
         if (ce) {
             l1 = ce->m.l1;
         } else {
             uint64_t w;
 
-            addr = base + (uint64_t)l1idx * 8;
+            addr = geo.base + (uint64_t)l1idx * 8;
             if (!fetch_words(s, addr, &w, 1)) {
                 *fetch_addr = addr;
                 return SMMUM_STE_FETCH_ABORT;
@@ -547,8 +568,7 @@ SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
                 smmum_cfgcache_insert(s->cfgcache, &e);
             }
         }
-        if (!l1.valid || l1.span > split + 1 ||
-            ((uint64_t)l2idx >> (l1.span - 1))) {
+        if (l2idx >= smmum_l1std_entries(&l1, split)) {
             return SMMUM_STE_BAD_SID;
         }
         addr = l1.l2ptr + (uint64_t)l2idx * SMMUM_STE_SIZE;

@@ -109,6 +109,24 @@ typedef enum SmmumSteIllegal {
     SMMUM_STE_ILL_S2VMID,           /* VMID[15:8] != 0 without VMID16 */
 } SmmumSteIllegal;
 
+/*
+ * Where the stream table is, as the model reads it: the format the
+ * registers select (2-level only if IDR0.ST_LEVEL allows it), LOG2SIZE
+ * capped by SIDSIZE, SPLIT capped by LOG2SIZE, and the base aligned to
+ * the size of the (level-1) table.
+ */
+typedef struct SmmumStrtabGeom {
+    bool two_level;
+    unsigned log2size;          /* StreamID bits the table covers */
+    unsigned split;             /* 2-level: StreamID bits per L2 table */
+    uint64_t base;              /* STE 0 (linear) or L1STD 0 (2-level) */
+} SmmumStrtabGeom;
+
+void smmum_strtab_geom(const SmmumIdRegs *idr, uint64_t strtab_base,
+                       uint32_t strtab_base_cfg, SmmumStrtabGeom *g);
+/* STEs an L2 table of a valid L1STD holds; 0 when Span exceeds SPLIT. */
+uint64_t smmum_l1std_entries(const SmmumL1Meaning *l1, unsigned split);
+
 /* Result of looking a StreamID up in the stream table. */
 typedef enum SmmumSteLookup {
     SMMUM_STE_FOUND,        /* *m is the STE (maybe invalid or ILLEGAL) */

@@ -10,6 +10,7 @@
 
 #include "smmum-core.h"
 #include "smmum-regs.h"
+#include "smmum-strtab.h"
 #include "smmum-tear.h"
 
 #define TEAR_DEFAULT_STATE_CAP  4096
@@ -176,14 +177,27 @@ static uint64_t tear_now(SmmumTear *t)
     return t->h.now ? t->h.now(t->h.opaque) : 0;
 }
 
-static unsigned strtab_fmt(SmmumTear *t)
+/* The stream table's geometry, as the functional model reads it. */
+static void strtab_geom(SmmumTear *t, SmmumStrtabGeom *g)
 {
-    return SMMUM_EX(t->regs.strtab_base_cfg, 16, 2);
+    smmum_strtab_geom(&t->regs.idr, t->regs.strtab_base,
+                      t->regs.strtab_base_cfg, g);
+}
+
+static bool strtab_two_level(SmmumTear *t)
+{
+    SmmumStrtabGeom g;
+
+    strtab_geom(t, &g);
+    return g.two_level;
 }
 
 static unsigned strtab_split(SmmumTear *t)
 {
-    return SMMUM_EX(t->regs.strtab_base_cfg, 6, 5);
+    SmmumStrtabGeom g;
+
+    strtab_geom(t, &g);
+    return g.split;
 }
 
 static SmmumCdCtx view_ctx0(const TearView *v)
@@ -706,8 +720,10 @@ static void view_compute_refs(SmmumTear *t, TearView *v)
 
                     r.kind = SMMUM_TEAR_VIEW_STE;
                     r.first = v->key.idx << split;
-                    r.count = MIN(1ULL << (m.l1.span - 1), 1ULL << split);
-                    ref_add(v->refs, &r);
+                    r.count = smmum_l1std_entries(&m.l1, split);
+                    if (r.count) {
+                        ref_add(v->refs, &r);
+                    }
                 } else {
                     uint64_t ncd = 1ULL << v->cdmax;
 
@@ -762,24 +778,21 @@ static void view_compute_refs(SmmumTear *t, TearView *v)
 static void root_refs(SmmumTear *t)
 {
     TearRef r = { 0 };
-    unsigned log2size = SMMUM_EX(t->regs.strtab_base_cfg, 0, 6);
-    unsigned sidsize = SMMUM_EX(t->regs.idr.idr[1], SMMUM_IDR1_SIDSIZE, 6);
+    SmmumStrtabGeom g;
 
     if (!t->regs.smmuen) {
         return;
     }
-    log2size = MIN(log2size, sidsize);
-    r.base = t->regs.strtab_base & SMMUM_MASK(52) & ~SMMUM_MASK(6);
-    if (strtab_fmt(t) == 1) {
-        unsigned split = strtab_split(t);
-
+    strtab_geom(t, &g);
+    r.base = g.base;
+    if (g.two_level) {
         r.kind = SMMUM_TEAR_VIEW_L1STD;
         r.stride = 8;
-        r.count = 1ULL << (log2size > split ? log2size - split : 0);
+        r.count = 1ULL << (g.log2size - g.split);
     } else {
         r.kind = SMMUM_TEAR_VIEW_STE;
         r.stride = 64;
-        r.count = 1ULL << log2size;
+        r.count = 1ULL << g.log2size;
     }
     g_array_append_val(t->refs, r);
 }
@@ -985,7 +998,7 @@ static void ensure_from_refs(SmmumTear *t, SmmumTearViewKind kind,
 static void ensure_named(SmmumTear *t, uint32_t sid, bool cd, uint32_t ssid)
 {
     reach_settle(t);
-    if (strtab_fmt(t) == 1) {
+    if (strtab_two_level(t)) {
         ensure_from_refs(t, SMMUM_TEAR_VIEW_L1STD, sid, 0);
     }
     ensure_from_refs(t, SMMUM_TEAR_VIEW_STE, sid, 0);
