@@ -282,21 +282,26 @@ SmmumCdSelect smmum_cd_select(const SmmumIdRegs *idr,
     return SMMUM_CDSEL_CD;
 }
 
+unsigned smmum_cd_leaf_log2(const SmmumSteMeaning *ste)
+{
+    switch (ste->regime.s1_cd_max ? ste->regime.s1_fmt : 0) {
+    case 1:
+        return 6;       /* 4KB leaf tables: 64 CDs each */
+    case 2:
+        return 10;      /* 64KB leaf tables: 1024 CDs each */
+    default:
+        return 0;       /* linear */
+    }
+}
+
 void smmum_cd_locate(const SmmumSteMeaning *ste, uint32_t index,
                      SmmumCdLoc *loc)
 {
     uint64_t base = ste->regime.s1_context_ptr;
-    unsigned split;
+    unsigned split = smmum_cd_leaf_log2(ste);
 
     memset(loc, 0, sizeof(*loc));
-    switch (ste->regime.s1_cd_max ? ste->regime.s1_fmt : 0) {
-    case 1:
-        split = 6;      /* 4KB leaf tables: 64 CDs each */
-        break;
-    case 2:
-        split = 10;     /* 64KB leaf tables: 1024 CDs each */
-        break;
-    default:
+    if (!split) {
         loc->cd_addr = base + (uint64_t)index * SMMUM_CD_SIZE;
         return;
     }

@@ -70,6 +70,8 @@ typedef struct SmmumCdLoc {
 
 void smmum_cd_locate(const SmmumSteMeaning *ste, uint32_t index,
                      SmmumCdLoc *loc);
+/* log2 of the CDs per leaf table of a 2-level CD table; 0 when linear. */
+unsigned smmum_cd_leaf_log2(const SmmumSteMeaning *ste);
 uint64_t smmum_cd_l2_addr(const SmmumL1Meaning *l1, const SmmumCdLoc *loc);
 
 /* CD size in bytes and the number of 64-bit words. */

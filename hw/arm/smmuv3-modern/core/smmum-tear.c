@@ -11,6 +11,7 @@
 #include "smmum-core.h"
 #include "smmum-regs.h"
 #include "smmum-strtab.h"
+#include "smmum-cd.h"
 #include "smmum-tear.h"
 
 #define TEAR_DEFAULT_STATE_CAP  4096
@@ -682,13 +683,13 @@ static void ste_refs_from(SmmumTear *t, TearView *v, const uint64_t *w)
     r.cdmax = m.ste.regime.s1_cd_max;
     r.base = m.ste.regime.s1_context_ptr;
     ncd = 1ULL << m.ste.regime.s1_cd_max;
-    if (m.ste.regime.s1_fmt == 0 || m.ste.regime.s1_cd_max == 0) {
+    r.split = smmum_cd_leaf_log2(&m.ste);
+    if (!r.split) {
         r.kind = SMMUM_TEAR_VIEW_CD;
         r.count = ncd;
         r.stride = 64;
     } else {
         r.kind = SMMUM_TEAR_VIEW_L1CD;
-        r.split = m.ste.regime.s1_fmt == 1 ? 6 : 10;
         r.count = MAX(1, ncd >> r.split);
         r.stride = 8;
     }
