@@ -140,6 +140,19 @@ void smmum_qt_write_ste(SmmumQt *t, uint32_t sid, const uint64_t ste[8])
     }
 }
 
+void smmum_qt_set_edu_ste(SmmumQt *t, uint64_t w0)
+{
+    uint64_t ste[8] = { w0 };
+
+    smmum_qt_write_ste(t, SMMUM_QT_EDU_SID, ste);
+}
+
+void smmum_qt_cfgi_ste(SmmumQt *t, uint32_t sid)
+{
+    smmum_qt_cmd(t, SMMUM_QT_CMD_CFGI_STE | ((uint64_t)sid << 32), 1);
+    smmum_qt_sync(t);
+}
+
 void smmum_qt_cmd(SmmumQt *t, uint64_t w0, uint64_t w1)
 {
     uint64_t slot = SMMUM_QT_CMDQ + (t->cmdq_prod & Q_IDX_MASK) * 16ULL;
@@ -152,7 +165,7 @@ void smmum_qt_cmd(SmmumQt *t, uint64_t w0, uint64_t w1)
 
 void smmum_qt_sync(SmmumQt *t)
 {
-    smmum_qt_cmd(t, 0x46, 0);
+    smmum_qt_cmd(t, SMMUM_QT_CMD_SYNC, 0);
     g_assert_cmphex(smmum_qt_rd32(t, REG_CMDQ_CONS), ==, t->cmdq_prod);
 }
 

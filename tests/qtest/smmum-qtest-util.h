@@ -48,9 +48,20 @@ void smmum_qt_mem_to_edu(SmmumQt *t, uint64_t iova, uint32_t len);
 #define SMMUM_QT_Q_LOG2     8
 #define SMMUM_QT_EDU_SID    SMMUM_QT_EDU_DEVFN  /* bus 0 */
 
+/* STE word 0 values and commands the tests use (IHI 0070 5.2, 4.1). */
+#define SMMUM_QT_STE_V          1ULL
+#define SMMUM_QT_STE_ABORT      (SMMUM_QT_STE_V | (0ULL << 1))
+#define SMMUM_QT_STE_BYPASS     (SMMUM_QT_STE_V | (4ULL << 1))
+#define SMMUM_QT_CMD_CFGI_STE   0x03
+#define SMMUM_QT_CMD_SYNC       0x46
+
 void smmum_qt_enable(SmmumQt *t, unsigned strtab_log2);
 /* Write the 64-byte STE of sid. */
 void smmum_qt_write_ste(SmmumQt *t, uint32_t sid, const uint64_t ste[8]);
+/* An STE of edu's StreamID whose word 0 is w0 and the rest zero. */
+void smmum_qt_set_edu_ste(SmmumQt *t, uint64_t w0);
+/* CMD_CFGI_STE (Leaf=1) of sid, then smmum_qt_sync(). */
+void smmum_qt_cfgi_ste(SmmumQt *t, uint32_t sid);
 /* Append one command and publish it (CMDQ_PROD write). */
 void smmum_qt_cmd(SmmumQt *t, uint64_t w0, uint64_t w1);
 /* CMD_SYNC, no completion signal; asserts that the queue drained. */

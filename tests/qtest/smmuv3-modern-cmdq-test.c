@@ -21,26 +21,15 @@
 #define IRQ_CTRL_GERROR (1u << 0)
 #define IRQ_CTRL_EVTQ   (1u << 2)
 
-#define CMD_CFGI_STE    0x03
-#define CMD_SYNC        0x46
+#define CMD_SYNC        SMMUM_QT_CMD_SYNC
 #define SYNC_CS_IRQ     (1ULL << 12)
 
 #define EVT_C_BAD_STREAMID  0x02
 #define EVT_C_BAD_STE       0x04
 
-#define STE_V           1ULL
-#define STE_CFG_ABORT   (0ULL << 1)
-#define STE_CFG_BYPASS  (4ULL << 1)
 
 static const uint64_t src = SMMUM_QT_RAM + 0x100000;
 static const uint64_t dst = SMMUM_QT_RAM + 0x200000;
-
-static void set_ste(SmmumQt *t, uint64_t w0)
-{
-    uint64_t ste[8] = { w0 };
-
-    smmum_qt_write_ste(t, SMMUM_QT_EDU_SID, ste);
-}
 
 /* Copy 64 bytes src -> edu -> dst; true when dst now holds the pattern. */
 static bool dma_roundtrip(SmmumQt *t)
@@ -61,12 +50,6 @@ static bool dma_roundtrip(SmmumQt *t)
     }
     g_assert(!memcmp(out, marker, sizeof(out)));     /* nothing half-done */
     return false;
-}
-
-static void cfgi_ste(SmmumQt *t, uint32_t sid)
-{
-    smmum_qt_cmd(t, CMD_CFGI_STE | ((uint64_t)sid << 32), 1 /* Leaf */);
-    smmum_qt_sync(t);
 }
 
 static void test_sync_msi(void)
@@ -126,7 +109,7 @@ static void test_ste_bypass(void)
 
     smmum_qt_start(&t, "");
     smmum_qt_enable(&t, 6);
-    set_ste(&t, STE_V | STE_CFG_BYPASS);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
     g_assert_true(dma_roundtrip(&t));
     g_assert_cmpuint(smmum_qt_events(&t), ==, 0);
     smmum_qt_stop(&t);
@@ -141,13 +124,13 @@ static void test_ste_abort_and_bad_ste(void)
     smmum_qt_enable(&t, 6);
 
     /* Config=abort: terminated without an event. */
-    set_ste(&t, STE_V | STE_CFG_ABORT);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_ABORT);
     g_assert_false(dma_roundtrip(&t));
     g_assert_cmpuint(smmum_qt_events(&t), ==, 0);
 
     /* V=0: C_BAD_STE naming the StreamID. */
-    set_ste(&t, 0);
-    cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    smmum_qt_set_edu_ste(&t, 0);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
     g_assert_false(dma_roundtrip(&t));
     g_assert_cmpuint(smmum_qt_events(&t), >=, 1);
     smmum_qt_pop_event(&t, ev);
@@ -186,14 +169,14 @@ static void test_cfgi_ste_caching(void)
 
     smmum_qt_start(&t, "");
     smmum_qt_enable(&t, 6);
-    set_ste(&t, STE_V | STE_CFG_ABORT);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_ABORT);
     g_assert_false(dma_roundtrip(&t));
 
-    set_ste(&t, STE_V | STE_CFG_BYPASS);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
     g_assert_false(dma_roundtrip(&t));      /* the cached abort STE */
-    cfgi_ste(&t, SMMUM_QT_EDU_SID + 1);     /* another StreamID */
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID + 1);     /* another StreamID */
     g_assert_false(dma_roundtrip(&t));
-    cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
     g_assert_true(dma_roundtrip(&t));
     smmum_qt_stop(&t);
 }

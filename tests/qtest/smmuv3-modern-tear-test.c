@@ -8,18 +8,6 @@
 #include "qobject/qlist.h"
 #include "smmum-qtest-util.h"
 
-#define CMD_CFGI_STE    0x03
-#define STE_V           1ULL
-#define STE_CFG_ABORT   (0ULL << 1)
-#define STE_CFG_BYPASS  (4ULL << 1)
-
-static void set_ste(SmmumQt *t, uint64_t w0)
-{
-    uint64_t ste[8] = { w0 };
-
-    smmum_qt_write_ste(t, SMMUM_QT_EDU_SID, ste);
-}
-
 static void dma(SmmumQt *t)
 {
     smmum_qt_mem_to_edu(t, SMMUM_QT_RAM + 0x100000, 64);
@@ -93,11 +81,10 @@ static void test_clean_update(void)
     g_autofree char *path = smmu_path(t.qts);
     g_autofree char *text = NULL;
 
-    set_ste(&t, STE_V | STE_CFG_BYPASS);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
     dma(&t);
-    set_ste(&t, STE_V | STE_CFG_ABORT);
-    smmum_qt_cmd(&t, CMD_CFGI_STE | ((uint64_t)SMMUM_QT_EDU_SID << 32), 1);
-    smmum_qt_sync(&t);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_ABORT);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
     dma(&t);
     g_assert_cmpuint(counter(t.qts, path, "windows"), >=, 1);
     g_assert_cmpuint(counter(t.qts, path, "tears"), ==, 0);
@@ -119,9 +106,9 @@ static void test_missing_invalidation(void)
     g_auto(GStrv) lines = NULL;
     bool found = false;
 
-    set_ste(&t, STE_V | STE_CFG_BYPASS);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
     dma(&t);
-    set_ste(&t, STE_V | STE_CFG_ABORT);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_ABORT);
     dma(&t);
     text = finish(&t, report);
     lines = g_strsplit(text, "\n", -1);

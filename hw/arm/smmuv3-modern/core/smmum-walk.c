@@ -66,7 +66,8 @@ bool smmum_walk_s2_start(const SmmumIdRegs *idr, uint8_t s2tg, uint8_t t0sz,
                          uint8_t sl0, bool ds, unsigned ps_bits,
                          int *start_level, unsigned *nconcat)
 {
-    unsigned g = smmum_cd_tg0_shift(s2tg), stride = g - 3, oas = smmum_idr_oas(idr);
+    unsigned g = smmum_cd_tg0_shift(s2tg), stride = g - 3;
+    unsigned oas = smmum_idr_oas(idr);
     unsigned sl = sl0 & 3, ia, min_tsz;
     int start, startbits;
 
