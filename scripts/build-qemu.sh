@@ -86,7 +86,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 
 log "building (ninja, $(nproc) jobs)"
-qtests=()
+qtests=(tests/qtest/smmuv3-modern/smmuv3-modern-bench)
 for t in "$SMMU_TOP"/tests/qtest/*-test.c; do
     qtests+=("tests/qtest/smmuv3-modern/$(basename "$t" .c)")
 done

@@ -7,11 +7,16 @@
 
 void smmum_qt_start(SmmumQt *t, const char *extra)
 {
+    smmum_qt_start_iommu(t, "smmuv3-modern", extra);
+}
+
+void smmum_qt_start_iommu(SmmumQt *t, const char *iommu, const char *extra)
+{
     memset(t, 0, sizeof(*t));
-    t->qts = qtest_initf("-M virt,iommu=smmuv3-modern,gic-version=3 "
+    t->qts = qtest_initf("-M virt,iommu=%s,gic-version=3 "
                          "-cpu max -m 512M -nic none "
                          "-device edu,addr=02.0,dma_mask=0xffffffffffffffff "
-                         "%s", extra);
+                         "%s", iommu, extra);
     qpci_init_generic(&t->pcibus, t->qts, NULL, false);
     t->edu = qpci_device_find(&t->pcibus.bus, SMMUM_QT_EDU_DEVFN);
     g_assert(t->edu);

@@ -25,6 +25,8 @@ typedef struct SmmumQt {
 
 /* Start virt with iommu=smmuv3-modern and an edu device; extra may be "". */
 void smmum_qt_start(SmmumQt *t, const char *extra);
+/* The same with another iommu= (e.g. upstream "smmuv3", to compare). */
+void smmum_qt_start_iommu(SmmumQt *t, const char *iommu, const char *extra);
 void smmum_qt_stop(SmmumQt *t);
 
 uint32_t smmum_qt_rd32(SmmumQt *t, uint64_t off);
