@@ -118,6 +118,7 @@ static void test_errors(void)
     fx_destroy(&f);
 
     cfg_full(&cfg);
+    cfg.ril = false;
     fx_init_cfg(&f, &cfg);
     fx_queues(&f, 4, 4);
     fx_cmd(&f, SMMUM_CMD_TLBI_NH_ALL, 0);

@@ -45,13 +45,15 @@ static void test_idregs(Fixture *f, gconstpointer data)
     char *err;
 
     /*
-     * IDR0: S2P, S1P, TTF=AArch64, COHACC, ASID16, MSI, SEV, VMID16,
-     * CD2L, TTENDIAN=LE, STALL_MODEL=0b01, ST_LEVEL=2-level.
+     * IDR0: S2P, S1P, TTF=AArch64, COHACC, HTTU=0b10 (HA+HD), ASID16,
+     * MSI, SEV, VMID16, CD2L, TTENDIAN=LE, STALL_MODEL=0b01,
+     * ST_LEVEL=2-level.
      */
-    g_assert_cmphex(rd(f, SMMUM_IDR0), ==, 0x094c701b);
+    g_assert_cmphex(rd(f, SMMUM_IDR0), ==, 0x094c709b);
     /* IDR1: CMDQS=19, EVENTQS=19, SSIDSIZE=20, SIDSIZE=16. */
     g_assert_cmphex(rd(f, SMMUM_IDR1), ==, 0x02730510);
-    g_assert_cmphex(rd(f, SMMUM_IDR3), ==, 0);
+    /* IDR3: RIL (range invalidation). */
+    g_assert_cmphex(rd(f, SMMUM_IDR3), ==, 0x400);
     /* IDR5: GRAN64K, GRAN16K, GRAN4K, OAS=44 bits. */
     g_assert_cmphex(rd(f, SMMUM_IDR5), ==, 0x74);
 

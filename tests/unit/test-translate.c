@@ -10,6 +10,7 @@
 #include "core-helpers.h"
 #include "smmum-strtab.h"
 #include "smmum-iotlb.h"
+#include "smmum-cfgcache.h"
 
 #define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
 
@@ -556,6 +557,413 @@ static void test_cfgi_cd(void)
     fx_destroy(&t.f);
 }
 
+/* Address of the level-3 descriptor of va (4K, walk from level 1). */
+static uint64_t leaf_slot(Tx *t, uint64_t root, uint64_t va)
+{
+    uint64_t table = root;
+
+    for (int l = 1; l < 3; l++) {
+        unsigned shift = 12 + 9 * (3 - l);
+
+        table = fake_read64(&t->f.mem, table + ((va >> shift) & 0x1ff) * 8) &
+                SMMUM_MASK(48) & ~0xfffULL;
+    }
+    return table + ((va >> 12) & 0x1ff) * 8;
+}
+
+/*
+ * The fast path (decoded configuration and recent IOTLB hits per
+ * StreamID) serves repeated transactions, and every invalidation that
+ * would change the slow path's answer changes its answer too: TLBI and
+ * CFGI through the command queue, and the caches' own invalidations
+ * without any register write.
+ */
+static void test_fast_path(void)
+{
+    SmmumTlbi tlbi = { .opcode = SMMUM_TLBI_NH_ALL };
+    SmmumCfgi cfgi = { .kind = SMMUM_CFGI_CD, .sid = 1 };
+    uint64_t root, rb, w[8];
+    Tx t;
+
+    tx_init(&t);
+    s1_setup(&t, &root);
+    for (unsigned i = 0; i < 4; i++) {      /* walk, IOTLB hit, fast hits */
+        expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+        expect_ok(&t, 1, false, 0, VA + 0x20, true, PA_A + 0x20);
+    }
+    g_assert_cmpuint(t.f.obs.fetch, ==, 2);
+
+    /* Remapped in memory only: still the cached translation. */
+    fake_write64(&t.f.mem, leaf_slot(&t, root, VA),
+                 PA_B | D_TABLE | D_AF | D_AP1 | D_NG);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+
+    /* TLBI + CMD_SYNC: the new mapping, from then on. */
+    tlbi_sync(&t, SMMUM_CMD_TLBI_NH_VA | (7ULL << SMMUM_TLBI_ASID), VA);
+    for (unsigned i = 0; i < 3; i++) {
+        expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_B + 0x10);
+    }
+
+    /* The same through the IOTLB alone (no register write). */
+    fake_write64(&t.f.mem, leaf_slot(&t, root, VA),
+                 PA_A | D_TABLE | D_AF | D_AP1 | D_NG);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_B + 0x10);
+    smmum_iotlb_invalidate(t.f.core.iotlb, &tlbi);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+
+    /* A new CD: served from the cached one until CFGI_CD + SYNC. */
+    rb = alloc_page(&t);
+    pt_map(&t, rb, 1, 3, VA, PA_B + 0x5000, D_AP1 | D_NG);
+    put_cd(&t, CD_PA, rb, 9, true);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    tlbi_sync(&t, SMMUM_CMD_CFGI_CD | (1ULL << SMMUM_CMD_SID), 1);
+    for (unsigned i = 0; i < 3; i++) {
+        expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_B + 0x5010);
+    }
+
+    /* The same through the configuration cache alone. */
+    put_cd(&t, CD_PA, root, 7, true);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_B + 0x5010);
+    smmum_cfgcache_invalidate(t.f.core.cfgcache, &cfgi);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+
+    /* A new STE (bypass): after CFGI_STE + SYNC only. */
+    memset(w, 0, sizeof(w));
+    smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
+    smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, SMMUM_STE_CFG_BYPASS);
+    write_ste(&t, 1, w);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+    tlbi_sync(&t, SMMUM_CMD_CFGI_STE | (1ULL << SMMUM_CMD_SID), 0);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, VA + 0x10);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, VA + 0x10);
+
+    /* And back to stage 1 through the configuration cache alone. */
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
+    write_ste(&t, 1, w);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, VA + 0x10);
+    cfgi.kind = SMMUM_CFGI_STE;
+    smmum_cfgcache_invalidate(t.f.core.cfgcache, &cfgi);
+    expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
+
+    /* A read-only page stays read-only on fast hits. */
+    for (unsigned i = 0; i < 3; i++) {
+        expect_ok(&t, 1, false, 0, VA + 0x1010, false, PA_A + 0x1010);
+    }
+    expect_event(&t, 1, false, 0, VA + 0x1010, true,
+                 SMMUM_EVT_F_PERMISSION);
+    g_assert_cmpuint(evtq_count(&t.f), ==, 1);
+    fx_destroy(&t.f);
+}
+
+/* ---- invalidation notifications to the host ---- */
+
+typedef struct NotifyLog {
+    unsigned count;
+    int32_t asid, vmid;
+    uint64_t iova, size;
+} NotifyLog;
+
+static NotifyLog notify_log;
+
+static void rec_notify(void *opaque, int32_t asid, int32_t vmid,
+                       uint64_t iova, uint64_t size)
+{
+    notify_log.count++;
+    notify_log.asid = asid;
+    notify_log.vmid = vmid;
+    notify_log.iova = iova;
+    notify_log.size = size;
+}
+
+/* Run d0/d1 + SYNC and expect exactly one notification. */
+static void expect_notify(Tx *t, uint64_t d0, uint64_t d1, int32_t asid,
+                          int32_t vmid, uint64_t iova, uint64_t size)
+{
+    memset(&notify_log, 0, sizeof(notify_log));
+    tlbi_sync(t, d0, d1);
+    g_assert_cmpuint(notify_log.count, ==, 1);
+    g_assert_cmpint(notify_log.asid, ==, asid);
+    g_assert_cmpint(notify_log.vmid, ==, vmid);
+    g_assert_cmphex(notify_log.iova, ==, iova);
+    g_assert_cmphex(notify_log.size, ==, size);
+}
+
+static void test_notify(void)
+{
+    const uint64_t asid7 = 7ULL << SMMUM_TLBI_ASID;
+    const uint64_t vmid5 = 5ULL << SMMUM_TLBI_VMID;
+    Tx t;
+
+    tx_init(&t);
+    t.f.core.host.tlbi_notify = rec_notify;
+
+    expect_notify(&t, SMMUM_CMD_TLBI_NH_VA | asid7 | vmid5, VA | 1, 7, 5,
+                  VA, 0x1000);
+    expect_notify(&t, SMMUM_CMD_TLBI_NH_VAA | asid7 | vmid5, VA + 0x3000,
+                  -1, 5, VA + 0x3000, 0x1000);
+    expect_notify(&t, SMMUM_CMD_TLBI_NH_ASID | asid7 | vmid5, 0, 7, 5, 0, 0);
+    expect_notify(&t, SMMUM_CMD_TLBI_NH_ALL | vmid5, 0, -1, 5, 0, 0);
+    expect_notify(&t, SMMUM_CMD_TLBI_S12_VMALL | vmid5, 0, -1, 5, 0, 0);
+    /* An IPA names no IOVA of a nested stream: everything. */
+    expect_notify(&t, SMMUM_CMD_TLBI_S2_IPA | vmid5, VA, -1, 5, 0, 0);
+    expect_notify(&t, SMMUM_CMD_TLBI_NSNH_ALL, 0, -1, -1, 0, 0);
+    /* Configuration invalidation: everything. */
+    expect_notify(&t, SMMUM_CMD_CFGI_STE | (1ULL << SMMUM_CMD_SID), 1, -1,
+                  -1, 0, 0);
+    expect_notify(&t, SMMUM_CMD_CFGI_CD_ALL | (1ULL << SMMUM_CMD_SID), 0,
+                  -1, -1, 0, 0);
+
+    /* Neither a SYNC nor a prefetch alone notifies. */
+    memset(&notify_log, 0, sizeof(notify_log));
+    tlbi_sync(&t, SMMUM_CMD_PREFETCH_CONFIG | (1ULL << SMMUM_CMD_SID), 0);
+    g_assert_cmpuint(notify_log.count, ==, 0);
+
+    /* SMMUEN 1 -> 0 and GBPA changes: everything. */
+    wr32(&t.f, SMMUM_CR0, rd32(&t.f, SMMUM_CR0) & ~SMMUM_CR0_SMMUEN);
+    g_assert_cmpuint(notify_log.count, ==, 1);
+    g_assert_cmphex(notify_log.size, ==, 0);
+    wr32(&t.f, SMMUM_GBPA, SMMUM_GBPA_UPDATE);
+    g_assert_cmpuint(notify_log.count, ==, 2);
+    /* CR0 rewritten with the same SMMUEN: nothing. */
+    wr32(&t.f, SMMUM_CR0, rd32(&t.f, SMMUM_CR0));
+    g_assert_cmpuint(notify_log.count, ==, 2);
+    fx_destroy(&t.f);
+}
+
+/* ---- HTTU ---- */
+
+static unsigned cmpxchg_calls;
+
+static bool fake_cmpxchg64(void *opaque, uint64_t pa, uint64_t expect,
+                           uint64_t new_val, uint64_t *seen)
+{
+    FakeMem *m = opaque;
+
+    cmpxchg_calls++;
+    *seen = fake_read64(m, pa);
+    if (*seen == expect) {
+        fake_write64(m, pa, new_val);
+    }
+    return true;
+}
+
+#define CD_HD       (1ULL << 42)
+#define CD_HA       (1ULL << 43)
+#define D_DBM       (1ULL << 51)
+
+/*
+ * Stage 1 with CD.HA/HD: the access flag and the dirty state are set in
+ * the descriptor in memory, through the host's cmpxchg64.
+ */
+static void test_httu_s1(void)
+{
+    uint64_t root, slot, w[8];
+    SmmumXlate x;
+    Tx t;
+
+    tx_init(&t);
+    g_assert_cmpuint(SMMUM_EX(rd32(&t.f, SMMUM_IDR0), SMMUM_IDR0_HTTU, 2),
+                     ==, 2);
+    t.f.core.host.cmpxchg64 = fake_cmpxchg64;
+    cmpxchg_calls = 0;
+    root = alloc_page(&t);
+    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    pt_map(&t, root, 1, 3, VA + 0x1000, PA_B, D_AP1 | D_AP2 | D_DBM | D_NG);
+    put_cd(&t, CD_PA, root, 7, true);
+    fake_write64(&t.f.mem, CD_PA,
+                 fake_read64(&t.f.mem, CD_PA) | CD_HA | CD_HD);
+    put_cd(&t, CD_PA + 64, root, 8, true);          /* HA=HD=0 */
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
+    write_ste(&t, 1, w);
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA + 64, 0, 0, 0);
+    write_ste(&t, 2, w);
+
+    /* AF=0: without HA an access fault, with HA the flag gets set. */
+    slot = leaf_slot(&t, root, VA);
+    fake_write64(&t.f.mem, slot, fake_read64(&t.f.mem, slot) & ~D_AF);
+    expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_F_ACCESS);
+    g_assert_cmpuint(cmpxchg_calls, ==, 0);
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & D_AF, ==, 0);
+    expect_ok(&t, 1, false, 0, VA + 8, false, PA_A + 8);
+    g_assert_cmpuint(cmpxchg_calls, ==, 1);
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & D_AF, ==, D_AF);
+
+    /* Writable-clean (DBM, AP[2]=1): a read leaves it clean ... */
+    slot = leaf_slot(&t, root, VA + 0x1000);
+    x = do_txn(&t, 1, false, 0, VA + 0x1000, false);
+    g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+    g_assert_false(x.write);
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & D_AP2, ==, D_AP2);
+    /* ... a write (after the cached read) makes it dirty, */
+    expect_ok(&t, 1, false, 0, VA + 0x1010, true, PA_B + 0x10);
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & D_AP2, ==, 0);
+    g_assert_cmpuint(cmpxchg_calls, ==, 2);
+    /* ... and without HD the same write is a permission fault. */
+    fake_write64(&t.f.mem, slot, fake_read64(&t.f.mem, slot) | D_AP2);
+    expect_event(&t, 2, false, 0, VA + 0x1010, true,
+                 SMMUM_EVT_F_PERMISSION);
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & D_AP2, ==, D_AP2);
+    g_assert_cmpuint(cmpxchg_calls, ==, 2);
+
+    fx_destroy(&t.f);
+}
+
+/* Stage 2 with S2HA/S2HD. */
+static void test_httu_s2(void)
+{
+    uint64_t root, slot, w[8];
+    Tx t;
+
+    tx_init(&t);
+    t.f.core.host.cmpxchg64 = fake_cmpxchg64;
+    cmpxchg_calls = 0;
+    root = alloc_page(&t);
+    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_DBM | S2_NORMAL);
+    ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
+    ste_s2(w, root, 5, true);
+    smmum_ste_set_field(w, SMMUM_STE_S2HA, 1, 1);
+    smmum_ste_set_field(w, SMMUM_STE_S2HD, 1, 1);
+    write_ste(&t, 1, w);
+
+    slot = leaf_slot(&t, root, VA);
+    fake_write64(&t.f.mem, slot, fake_read64(&t.f.mem, slot) & ~D_AF);
+    expect_ok(&t, 1, false, 0, VA + 4, true, PA_A + 4);
+    /* One update sets AF and S2AP[1] (write) together. */
+    g_assert_cmphex(fake_read64(&t.f.mem, slot) & (D_AF | D_AP2), ==,
+                    D_AF | D_AP2);
+    g_assert_cmpuint(cmpxchg_calls, ==, 1);
+    fx_destroy(&t.f);
+}
+
+/* Without httu, CD.HA and STE.S2HA are ILLEGAL and nothing is updated. */
+static void test_httu_off(void)
+{
+    SmmumConfig cfg;
+    uint64_t root, w[8];
+    Tx t;
+
+    smmum_config_default(&cfg);
+    cfg.httu = false;
+    fx_init_cfg(&t.f, &cfg);
+    fx_queues(&t.f, 4, 6);
+    fx_linear_strtab(&t.f, 6);
+    fx_enable(&t.f);
+    t.next_free = TT_POOL;
+    t.f.core.host.cmpxchg64 = fake_cmpxchg64;
+    cmpxchg_calls = 0;
+    g_assert_cmpuint(SMMUM_EX(rd32(&t.f, SMMUM_IDR0), SMMUM_IDR0_HTTU, 2),
+                     ==, 0);
+    root = alloc_page(&t);
+    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    put_cd(&t, CD_PA, root, 7, true);
+    fake_write64(&t.f.mem, CD_PA, fake_read64(&t.f.mem, CD_PA) | CD_HA);
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
+    write_ste(&t, 1, w);
+    expect_event(&t, 1, false, 0, VA, false, SMMUM_EVT_C_BAD_CD);
+    ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
+    ste_s2(w, root, 5, true);
+    smmum_ste_set_field(w, SMMUM_STE_S2HA, 1, 1);
+    write_ste(&t, 2, w);
+    expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_C_BAD_STE);
+    g_assert_cmpuint(cmpxchg_calls, ==, 0);
+    fx_destroy(&t.f);
+}
+
+/* ---- range invalidation (RIL) ---- */
+
+static void ril_setup(Tx *t, bool ril, uint64_t *root)
+{
+    SmmumConfig cfg;
+    uint64_t w[8];
+
+    smmum_config_default(&cfg);
+    cfg.ril = ril;
+    fx_init_cfg(&t->f, &cfg);
+    fx_queues(&t->f, 4, 6);
+    fx_linear_strtab(&t->f, 6);
+    fx_enable(&t->f);
+    t->next_free = TT_POOL;
+    g_assert_cmpuint(SMMUM_EX(rd32(&t->f, SMMUM_IDR3), SMMUM_IDR3_RIL, 1),
+                     ==, ril);
+    *root = alloc_page(t);
+    for (unsigned i = 0; i < 6; i++) {
+        pt_map(t, *root, 1, 3, VA + i * 0x1000, PA_A + i * 0x1000,
+               D_AP1 | D_NG);
+    }
+    put_cd(t, CD_PA, *root, 7, true);
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
+    write_ste(t, 1, w);
+    for (unsigned i = 0; i < 6; i++) {
+        expect_ok(t, 1, false, 0, VA + i * 0x1000, false, PA_A + i * 0x1000);
+    }
+    /* Remap every page to PA_B: only invalidated pages see it. */
+    for (unsigned i = 0; i < 6; i++) {
+        pt_map(t, *root, 1, 3, VA + i * 0x1000, PA_B + i * 0x1000,
+               D_AP1 | D_NG);
+    }
+}
+
+/* Which of the 6 pages translate to PA_B now (bit i: page i). */
+static unsigned new_pages(Tx *t)
+{
+    unsigned m = 0;
+
+    for (unsigned i = 0; i < 6; i++) {
+        SmmumXlate x = do_txn(t, 1, false, 0, VA + i * 0x1000, false);
+
+        g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
+        if (x.pa == PA_B + i * 0x1000) {
+            m |= 1u << i;
+        } else {
+            g_assert_cmphex(x.pa, ==, PA_A + i * 0x1000);
+        }
+    }
+    return m;
+}
+
+/* TLBI_NH_VA with TG=4K, SCALE, NUM, TTL. */
+static uint64_t range_d0(unsigned num, unsigned scale)
+{
+    return SMMUM_CMD_TLBI_NH_VA | (7ULL << SMMUM_TLBI_ASID) |
+           ((uint64_t)num << SMMUM_TLBI_NUM) |
+           ((uint64_t)scale << SMMUM_TLBI_SCALE);
+}
+
+static uint64_t range_d1(uint64_t addr, unsigned ttl)
+{
+    return addr | 1 | (1ULL << SMMUM_TLBI_TG) |
+           ((uint64_t)ttl << SMMUM_TLBI_TTL);
+}
+
+static void test_ril(void)
+{
+    uint64_t root;
+    Tx t;
+
+    ril_setup(&t, true, &root);
+    t.f.core.host.tlbi_notify = rec_notify;
+    /* TTL=2 (level 2): the level-3 entries are not hit. */
+    tlbi_sync(&t, range_d0(1, 1), range_d1(VA + 0x1000, 2));
+    g_assert_cmphex(new_pages(&t), ==, 0);
+    /* (NUM + 1) << SCALE = 4 pages from page 1, TTL=3. */
+    expect_notify(&t, range_d0(1, 1), range_d1(VA + 0x1000, 3), 7, 0,
+                  VA + 0x1000, 0x4000);
+    g_assert_cmphex(new_pages(&t), ==, 0x1e);
+    /* TTL=0 (any level), NUM=0, SCALE=2: pages 0..3, page 5 kept. */
+    tlbi_sync(&t, range_d0(0, 2), range_d1(VA, 0));
+    g_assert_cmphex(new_pages(&t), ==, 0x1f);
+    fx_destroy(&t.f);
+
+    /* Without RIL the range fields are RES0: one page, page 1. */
+    ril_setup(&t, false, &root);
+    tlbi_sync(&t, range_d0(1, 1), range_d1(VA + 0x1000, 3));
+    g_assert_cmphex(new_pages(&t), ==, 0x2);
+    fx_destroy(&t.f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -570,5 +978,11 @@ int main(int argc, char **argv)
     g_test_add_func("/translate/s2/only", test_s2_only);
     g_test_add_func("/translate/nested", test_nested);
     g_test_add_func("/translate/iotlb", test_iotlb);
+    g_test_add_func("/translate/fast-path", test_fast_path);
+    g_test_add_func("/translate/notify", test_notify);
+    g_test_add_func("/translate/ril", test_ril);
+    g_test_add_func("/translate/httu/s1", test_httu_s1);
+    g_test_add_func("/translate/httu/s2", test_httu_s2);
+    g_test_add_func("/translate/httu/off", test_httu_off);
     return g_test_run();
 }

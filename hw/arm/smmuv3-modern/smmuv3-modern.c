@@ -11,6 +11,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_bus.h"
+#include "hw/pci/pci_device.h"
 #include "migration/vmstate.h"
 #include "exec/address-spaces.h"
 #include "system/dma.h"
@@ -56,6 +57,112 @@ static void host_sev(void *opaque)
     /* No PE waits in WFE for the SMMU under QEMU's models: nothing to do. */
 }
 
+/*
+ * HTTU descriptor updates.  Page tables in RAM get a real atomic
+ * compare-and-swap, so a vCPU updating the same descriptor under MTTCG
+ * cannot be lost; anything else is read, compared and written under the
+ * BQL.
+ */
+static bool host_cmpxchg64(void *opaque, uint64_t pa, uint64_t expect,
+                           uint64_t new_val, uint64_t *seen)
+{
+    MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
+    AddressSpace *as = &address_space_memory;
+    hwaddr len = 8, xlat;
+    MemoryRegion *mr;
+    uint64_t le;
+
+    if (pa & 7) {
+        return false;
+    }
+    RCU_READ_LOCK_GUARD();
+    mr = address_space_translate(as, pa, &xlat, &len, true, attrs);
+    if (len == 8 && memory_access_is_direct(mr, true, attrs)) {
+        hwaddr mlen = 8;
+        uint64_t *p = address_space_map(as, pa, &mlen, true, attrs);
+
+        if (p && mlen == 8) {
+            le = qatomic_cmpxchg__nocheck(p, cpu_to_le64(expect),
+                                          cpu_to_le64(new_val));
+            *seen = le64_to_cpu(le);
+            address_space_unmap(as, p, mlen, true,
+                                *seen == expect ? mlen : 0);
+            return true;
+        }
+        if (p) {
+            address_space_unmap(as, p, mlen, true, 0);
+        }
+    }
+    if (address_space_read(as, pa, attrs, &le, 8) != MEMTX_OK) {
+        return false;
+    }
+    *seen = le64_to_cpu(le);
+    if (*seen != expect) {
+        return true;
+    }
+    le = cpu_to_le64(new_val);
+    return address_space_write(as, pa, attrs, &le, 8) == MEMTX_OK;
+}
+
+/*
+ * UNMAP [first, last] to one notifier, cropped to its range, in naturally
+ * aligned power-of-two pieces (what IOMMUTLBEntry.addr_mask can say).
+ */
+static void notify_unmap(IOMMUNotifier *n, hwaddr first, hwaddr last)
+{
+    IOMMUTLBEvent ev = {
+        .type = n->notifier_flags & IOMMU_NOTIFIER_DEVIOTLB_UNMAP ?
+                IOMMU_NOTIFIER_DEVIOTLB_UNMAP : IOMMU_NOTIFIER_UNMAP,
+        .entry = {
+            .target_as = &address_space_memory,
+            .perm = IOMMU_NONE,
+        },
+    };
+    hwaddr lo = MAX(first, n->start), hi = MIN(last, n->end);
+
+    if (lo > hi) {
+        return;
+    }
+    for (;;) {
+        unsigned shift = lo ? MIN(ctz64(lo), 63) : 63;
+
+        while (shift && ((1ULL << shift) - 1) > hi - lo) {
+            shift--;
+        }
+        ev.entry.iova = lo;
+        ev.entry.addr_mask = (1ULL << shift) - 1;
+        memory_region_notify_iommu_one(n, &ev);
+        if (lo + ev.entry.addr_mask >= hi) {
+            return;
+        }
+        lo += ev.entry.addr_mask + 1;
+    }
+}
+
+/*
+ * Translations handed out may be stale: tell every registered notifier.
+ * The ASID / VMID are not used to filter (over-invalidating is safe).
+ */
+static void host_tlbi_notify(void *opaque, int32_t asid, int32_t vmid,
+                             uint64_t iova, uint64_t size)
+{
+    SMMUv3ModernState *s = opaque;
+    SMMUv3ModernDevice *sdev;
+    IOMMUNotifier *n;
+
+    trace_smmuv3_modern_tlbi_notify(asid, vmid, iova, size);
+    s->abort_sdev = NULL;
+    QLIST_FOREACH(sdev, &s->notifier_devices, notifier_next) {
+        IOMMU_NOTIFIER_FOREACH(n, &sdev->iommu) {
+            if (!size || iova + size - 1 < iova) {
+                notify_unmap(n, size ? iova : 0, HWADDR_MAX);
+            } else {
+                notify_unmap(n, iova, iova + size - 1);
+            }
+        }
+    }
+}
+
 static void host_log(void *opaque, SmmumLogKind kind, const char *msg)
 {
     qemu_log_mask(kind == SMMUM_LOG_UNIMP ? LOG_UNIMP : LOG_GUEST_ERROR,
@@ -82,6 +189,7 @@ static MemTxResult smmuv3_modern_write(void *opaque, hwaddr offset,
     SMMUv3ModernState *s = opaque;
 
     trace_smmuv3_modern_write(offset, data, size);
+    s->abort_sdev = NULL;
     smmum_mmio_write(&s->core, offset, data, size);
     return MEMTX_OK;
 }
@@ -97,24 +205,82 @@ static const MemoryRegionOps smmuv3_modern_mmio_ops = {
 
 /* ---- IOMMU memory regions and PCI ---- */
 
+/*
+ * The StreamID of a device's DMA: its PCI RequesterID, as
+ * PCI_BUILD_BDF(pci_bus_num(bus), devfn) but without a class lookup per
+ * transaction where the bus class is PCIBus's own numbering.
+ */
+static uint32_t smmuv3_modern_sid(SMMUv3ModernDevice *sdev)
+{
+    PCIBus *bus = sdev->bus;
+
+    if (sdev->sid_how == SID_UNKNOWN) {
+        PCIBusClass *k = PCI_BUS_GET_CLASS(bus);
+        PCIBusClass *base = PCI_BUS_CLASS(object_class_by_name(TYPE_PCI_BUS));
+
+        sdev->sid_how = k->bus_num == base->bus_num ? SID_PCIBUS
+                                                    : SID_GENERIC;
+    }
+    if (sdev->sid_how == SID_PCIBUS) {
+        /* What PCIBus's bus_num method answers. */
+        return PCI_BUILD_BDF(pci_bus_is_root(bus) ? 0 :
+                             bus->parent_dev->config[PCI_SECONDARY_BUS],
+                             sdev->devfn);
+    }
+    return PCI_BUILD_BDF(pci_bus_num(bus), sdev->devfn);
+}
+
 static IOMMUTLBEntry smmuv3_modern_translate(IOMMUMemoryRegion *mr,
                                              hwaddr addr,
                                              IOMMUAccessFlags flag,
                                              int iommu_idx)
 {
     SMMUv3ModernDevice *sdev = container_of(mr, SMMUv3ModernDevice, iommu);
+    SMMUv3ModernState *s = sdev->smmu;
+    /*
+     * PCI DMA as QEMU 10.0 issues it: a data access, unprivileged (PCIe
+     * without a PASID prefix has no privileged requests, and the flag
+     * carries no MemTxAttrs), a write when the access writes at all.
+     * The STE's PRIVCFG / INSTCFG may still override both.
+     */
     SmmumTxn txn = {
-        .sid = PCI_BUILD_BDF(pci_bus_num(sdev->bus), sdev->devfn),
+        .sid = smmuv3_modern_sid(sdev),
         .write = flag & IOMMU_WO,
+        .priv = false,
+        .instr = false,
         .addr = addr,
     };
     SmmumXlate x;
     IOMMUTLBEntry entry = {
         .target_as = &address_space_memory,
+        .iova = addr & ~0xfffULL,
+        .translated_addr = addr & ~0xfffULL,
+        .addr_mask = 0xfff,
         .perm = IOMMU_NONE,
     };
 
-    smmum_translate(&sdev->smmu->core, &txn, &x);
+    /*
+     * QEMU retries an access the IOMMU refused piece by piece (at most 4
+     * bytes at a time into unassigned memory), translating each piece.
+     * The SMMU terminates the transaction once: the pieces that follow
+     * an abort, upwards in the same page with nothing in between, are
+     * terminated without translating (and recording an event) again.
+     * Any MMIO access, command or other translation ends the sequence.
+     */
+    if (s->abort_sdev == sdev && s->abort_write == txn.write &&
+        addr > s->abort_addr && addr - s->abort_addr <= 8 &&
+        !((addr ^ s->abort_addr) & ~0xfffULL)) {
+        s->abort_addr = addr;
+        return entry;
+    }
+    s->abort_sdev = NULL;
+
+    smmum_translate(&s->core, &txn, &x);
+    if (x.status != SMMUM_XLATE_OK) {
+        s->abort_sdev = sdev;
+        s->abort_addr = addr;
+        s->abort_write = txn.write;
+    }
     if (sdev->smmu->tear && x.status == SMMUM_XLATE_OK &&
         !(sdev->smmu->core.cr0ack & SMMUM_CR0_SMMUEN)) {
         smmum_tear_note_global_bypass(sdev->smmu->tear, txn.sid);
@@ -127,6 +293,36 @@ static IOMMUTLBEntry smmuv3_modern_translate(IOMMUMemoryRegion *mr,
     }
     trace_smmuv3_modern_translate(txn.sid, addr, x.pa, entry.perm);
     return entry;
+}
+
+/*
+ * UNMAP (and DEVIOTLB_UNMAP) notifiers are served from TLBI and
+ * configuration invalidation.  MAP notifiers (vfio-pci's shadow page
+ * tables) would need the model to replay every guest mapping change,
+ * which the architecture does not signal: refused.
+ */
+static int smmuv3_modern_notify_flag_changed(IOMMUMemoryRegion *iommu,
+                                             IOMMUNotifierFlag old,
+                                             IOMMUNotifierFlag new,
+                                             Error **errp)
+{
+    SMMUv3ModernDevice *sdev = container_of(iommu, SMMUv3ModernDevice,
+                                            iommu);
+    SMMUv3ModernState *s = sdev->smmu;
+
+    if (new & IOMMU_NOTIFIER_MAP) {
+        error_setg(errp, "%s: device %02x:%02x.%x needs IOMMU MAP "
+                   "notifiers (e.g. vfio-pci), which are not supported",
+                   TYPE_ARM_SMMUV3_MODERN, pci_bus_num(sdev->bus),
+                   PCI_SLOT(sdev->devfn), PCI_FUNC(sdev->devfn));
+        return -EINVAL;
+    }
+    if (old == IOMMU_NOTIFIER_NONE && new != IOMMU_NOTIFIER_NONE) {
+        QLIST_INSERT_HEAD(&s->notifier_devices, sdev, notifier_next);
+    } else if (old != IOMMU_NOTIFIER_NONE && new == IOMMU_NOTIFIER_NONE) {
+        QLIST_REMOVE(sdev, notifier_next);
+    }
+    return 0;
 }
 
 
@@ -174,6 +370,8 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
         .msi = host_msi,
         .sev = host_sev,
         .log = host_log,
+        .cmpxchg64 = host_cmpxchg64,
+        .tlbi_notify = host_tlbi_notify,
     };
     g_autofree char *err = smmum_config_validate(&s->cfg);
 
@@ -206,6 +404,7 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
 
     smmum_core_set_observer(&s->core, NULL);
+    smmuv3_modern_watch_stop(s);
     if (s->tear) {
         notifier_remove(&s->tear_exit);
         smmum_tear_finish(s->tear);
@@ -213,6 +412,12 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
         s->tear = NULL;
     }
     smmum_core_finalize(&s->core);
+}
+
+/* Before ROMs are reloaded: they must not meet a store-feeder overlay. */
+static void smmuv3_modern_reset_enter(Object *obj, ResetType type)
+{
+    smmuv3_modern_watch_reset(ARM_SMMUV3_MODERN(obj));
 }
 
 static void smmuv3_modern_reset_exit(Object *obj, ResetType type)
@@ -245,11 +450,21 @@ static int smmuv3_modern_pre_save(void *opaque)
     return 0;
 }
 
+static int smmuv3_modern_post_load(void *opaque, int version_id)
+{
+    SMMUv3ModernState *s = opaque;
+
+    smmum_core_drop_caches(&s->core);
+    smmuv3_modern_tear_post_load(opaque);
+    return 0;
+}
+
 static const VMStateDescription vmstate_smmuv3_modern = {
     .name = TYPE_ARM_SMMUV3_MODERN,
     .version_id = 1,
     .minimum_version_id = 1,
     .pre_save = smmuv3_modern_pre_save,
+    .post_load = smmuv3_modern_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(core.cr0, SMMUv3ModernState),
         VMSTATE_UINT32(core.cr0ack, SMMUv3ModernState),
@@ -296,6 +511,8 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_BOOL("gran4k", SMMUv3ModernState, cfg.gran4k, true),
     DEFINE_PROP_BOOL("gran16k", SMMUv3ModernState, cfg.gran16k, true),
     DEFINE_PROP_BOOL("gran64k", SMMUv3ModernState, cfg.gran64k, true),
+    DEFINE_PROP_BOOL("httu", SMMUv3ModernState, cfg.httu, true),
+    DEFINE_PROP_BOOL("ril", SMMUv3ModernState, cfg.ril, true),
     DEFINE_PROP_UINT32("cfgcache-size", SMMUv3ModernState, cfg.cfgcache_size,
                        256),
     DEFINE_PROP_BOOL("cfgcache-sticky", SMMUv3ModernState,
@@ -324,6 +541,7 @@ static void smmuv3_modern_class_init(ObjectClass *klass, void *data)
     dc->unrealize = smmuv3_modern_unrealize;
     dc->vmsd = &vmstate_smmuv3_modern;
     dc->user_creatable = false;
+    rc->phases.enter = smmuv3_modern_reset_enter;
     rc->phases.exit = smmuv3_modern_reset_exit;
     device_class_set_props(dc, smmuv3_modern_properties);
 }
@@ -333,6 +551,7 @@ static void smmuv3_modern_iommu_mr_class_init(ObjectClass *klass, void *data)
     IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
 
     imrc->translate = smmuv3_modern_translate;
+    imrc->notify_flag_changed = smmuv3_modern_notify_flag_changed;
 }
 
 static const TypeInfo smmuv3_modern_types[] = {

@@ -13,6 +13,7 @@ struct SmmumCfgCache {
     bool sticky;
     uint64_t tick;
     unsigned evictions;
+    uint64_t gen;               /* bumped whenever an entry may go away */
 };
 
 static uint64_t make_key(unsigned kind, uint32_t sid, uint32_t sub)
@@ -43,7 +44,26 @@ void smmum_cfgcache_free(SmmumCfgCache *c)
 
 void smmum_cfgcache_flush(SmmumCfgCache *c)
 {
+    c->gen++;
     g_hash_table_remove_all(c->tab);
+}
+
+uint64_t smmum_cfgcache_gen(const SmmumCfgCache *c)
+{
+    return c->gen;
+}
+
+const SmmumCcEntry *smmum_cfgcache_peek(SmmumCfgCache *c, SmmumCcKind kind,
+                                        uint32_t sid, uint32_t sub)
+{
+    uint64_t key = make_key(kind, sid, sub);
+
+    return g_hash_table_lookup(c->tab, &key);
+}
+
+void smmum_cfgcache_touch(SmmumCfgCache *c, const SmmumCcEntry *e)
+{
+    ((SmmumCcEntry *)e)->stamp = ++c->tick;
 }
 
 unsigned smmum_cfgcache_count(const SmmumCfgCache *c)
@@ -92,6 +112,7 @@ void smmum_cfgcache_insert(SmmumCfgCache *c, const SmmumCcEntry *e)
     *n = *e;
     n->key = make_key(e->kind, e->sid, e->sub);
     n->stamp = ++c->tick;
+    c->gen++;
     g_hash_table_remove(c->tab, &n->key);
     while (!c->sticky && g_hash_table_size(c->tab) >= c->capacity) {
         evict_one(c);
@@ -153,6 +174,7 @@ unsigned smmum_cfgcache_invalidate(SmmumCfgCache *c, const SmmumCfgi *cfgi)
     SmmumCcEntry *e;
     unsigned n = 0;
 
+    c->gen++;
     g_hash_table_iter_init(&it, c->tab);
     while (g_hash_table_iter_next(&it, NULL, (gpointer *)&e)) {
         if (covers(cfgi, e)) {

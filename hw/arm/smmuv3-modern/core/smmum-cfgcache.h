@@ -55,6 +55,17 @@ unsigned smmum_cfgcache_evictions(const SmmumCfgCache *c);
 /* The cached entry or NULL; valid until the next insert/invalidate. */
 const SmmumCcEntry *smmum_cfgcache_lookup(SmmumCfgCache *c, SmmumCcKind kind,
                                           uint32_t sid, uint32_t sub);
+/*
+ * Changes whenever an entry may have been removed or replaced (insert,
+ * invalidate, flush): entry pointers taken at one generation stay valid
+ * while it is unchanged.
+ */
+uint64_t smmum_cfgcache_gen(const SmmumCfgCache *c);
+/* Like smmum_cfgcache_lookup without marking the entry used. */
+const SmmumCcEntry *smmum_cfgcache_peek(SmmumCfgCache *c, SmmumCcKind kind,
+                                        uint32_t sid, uint32_t sub);
+/* Mark e (from lookup or peek) used, as a lookup hitting it would. */
+void smmum_cfgcache_touch(SmmumCfgCache *c, const SmmumCcEntry *e);
 /* Insert (or replace) a copy of *e, evicting the LRU entry if full. */
 void smmum_cfgcache_insert(SmmumCfgCache *c, const SmmumCcEntry *e);
 /* Apply one CMD_CFGI_*; returns the number of entries removed. */

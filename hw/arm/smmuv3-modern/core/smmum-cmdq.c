@@ -17,11 +17,55 @@ unsigned smmum_cmdq_log2size(const SmmumCore *s)
                             SMMUM_EX(s->idr[1], SMMUM_IDR1_CMDQS, 5));
 }
 
+/* The ASID a TLBI restricts, or -1. */
+static int32_t tlbi_asid(const SmmumTlbi *t)
+{
+    switch (t->opcode) {
+    case SMMUM_TLBI_NH_ASID:
+    case SMMUM_TLBI_NH_VA:
+    case SMMUM_TLBI_EL2_ASID:
+    case SMMUM_TLBI_EL2_VA:
+        return t->asid;
+    default:
+        return -1;
+    }
+}
+
+/* The VMID a TLBI restricts, or -1. */
+static int32_t tlbi_vmid(const SmmumTlbi *t)
+{
+    switch (t->opcode) {
+    case SMMUM_TLBI_NH_ALL:
+    case SMMUM_TLBI_NH_ASID:
+    case SMMUM_TLBI_NH_VA:
+    case SMMUM_TLBI_NH_VAA:
+    case SMMUM_TLBI_S12_VMALL:
+    case SMMUM_TLBI_S2_IPA:
+        return t->vmid;
+    default:
+        return -1;
+    }
+}
+
 void smmum_tlbi(SmmumCore *s, const SmmumTlbi *t)
 {
+    SmmumIdRegs idr;
+    uint64_t start = 0, len = 0;
+
     if (s->iotlb) {
         smmum_iotlb_invalidate(s->iotlb, t);
     }
+    if (!s->host.tlbi_notify) {
+        return;
+    }
+    smmum_idregs_from_core(s, &idr);
+    /* An IPA says nothing about the IOVAs of nested streams: all. */
+    if (t->opcode == SMMUM_TLBI_S2_IPA ||
+        !smmum_tlbi_range(&idr, t, &start, &len)) {
+        start = len = 0;
+    }
+    s->host.tlbi_notify(s->host.opaque, tlbi_asid(t), tlbi_vmid(t), start,
+                        len);
 }
 
 static uint32_t idr0(const SmmumCore *s, unsigned pos, unsigned len)
@@ -92,6 +136,7 @@ static bool decode_tlbi(SmmumCore *s, const uint64_t c[2], SmmumTlbi *t)
 static void cfgi(SmmumCore *s, const SmmumCfgi *f)
 {
     smmum_cfgcache_invalidate(s->cfgcache, f);
+    smmum_notify_inval_all(s);
     if (s->obs.cfgi_consumed) {
         s->obs.cfgi_consumed(s->obs.opaque, f);
     }

@@ -48,6 +48,8 @@ void smmum_config_default(SmmumConfig *cfg)
     cfg->stage2 = true;
     cfg->ssidsize = 20;
     cfg->cd2l = true;
+    cfg->httu = true;
+    cfg->ril = true;
 }
 
 static int oas_encoding(unsigned bits)
@@ -84,8 +86,8 @@ char *smmum_config_validate(const SmmumConfig *cfg)
     if ((cfg->ssidsize || cfg->cd2l) && !cfg->stage1) {
         return g_strdup("ssidsize and cd2l need stage1");
     }
-    if (cfg->ats || cfg->ril) {
-        return g_strdup("ats and ril are not implemented yet");
+    if (cfg->ats) {
+        return g_strdup("ats is not implemented yet");
     }
     if (cfg->attr_types_ovr || cfg->attr_perms_ovr) {
         return g_strdup("attribute overrides are not implemented yet");
@@ -103,6 +105,7 @@ static void compute_idrs(SmmumCore *s)
     v = SMMUM_DEP(v, SMMUM_IDR0_S1P, 1, c->stage1);
     v = SMMUM_DEP(v, SMMUM_IDR0_TTF, 2, 2);           /* AArch64 tables */
     v = SMMUM_DEP(v, SMMUM_IDR0_COHACC, 1, 1);        /* coherent walks */
+    v = SMMUM_DEP(v, SMMUM_IDR0_HTTU, 2, c->httu ? 2 : 0);  /* HA + HD */
     v = SMMUM_DEP(v, SMMUM_IDR0_ATS, 1, c->ats);
     v = SMMUM_DEP(v, SMMUM_IDR0_ASID16, 1, c->asid16);
     v = SMMUM_DEP(v, SMMUM_IDR0_MSI, 1, c->msi);
@@ -153,6 +156,7 @@ void smmum_core_init(SmmumCore *s, const SmmumConfig *cfg,
     smmum_idregs_from_core(s, &idr);
     s->iotlb = smmum_iotlb_new(&idr, cfg->iotlb_size ? cfg->iotlb_size
                                                      : 1024);
+    s->fast = smmum_fast_new();
     smmum_core_reset(s);
 }
 
@@ -160,6 +164,8 @@ void smmum_core_finalize(SmmumCore *s)
 {
     smmum_cfgcache_free(s->cfgcache);
     s->cfgcache = NULL;
+    smmum_fast_free(s->fast);
+    s->fast = NULL;
     smmum_iotlb_free(s->iotlb);
     s->iotlb = NULL;
 }
@@ -178,8 +184,21 @@ void smmum_idregs_from_core(const SmmumCore *s, SmmumIdRegs *idr)
     memcpy(idr->idr, s->idr, sizeof(idr->idr));
 }
 
+void smmum_core_drop_caches(SmmumCore *s)
+{
+    s->xlate_gen++;
+    if (s->cfgcache) {
+        smmum_cfgcache_flush(s->cfgcache);
+    }
+    if (s->iotlb) {
+        smmum_iotlb_flush(s->iotlb);
+    }
+    smmum_notify_inval_all(s);
+}
+
 void smmum_core_reset(SmmumCore *s)
 {
+    s->xlate_gen++;
     s->cr0 = 0;
     s->cr0ack = 0;
     s->cr1 = 0;
@@ -200,12 +219,7 @@ void smmum_core_reset(SmmumCore *s)
     s->eventq_irq_cfg0 = 0;
     s->eventq_irq_cfg1 = 0;
     s->eventq_irq_cfg2 = 0;
-    if (s->cfgcache) {
-        smmum_cfgcache_flush(s->cfgcache);
-    }
-    if (s->iotlb) {
-        smmum_iotlb_flush(s->iotlb);
-    }
+    smmum_core_drop_caches(s);
     if (s->obs.reset) {
         s->obs.reset(s->obs.opaque);
     }
@@ -368,6 +382,13 @@ static bool irq_guarded(SmmumCore *s, uint32_t en, const char *name)
     return true;
 }
 
+void smmum_notify_inval_all(SmmumCore *s)
+{
+    if (s->host.tlbi_notify) {
+        s->host.tlbi_notify(s->host.opaque, -1, -1, 0, 0);
+    }
+}
+
 static void tables_changed(SmmumCore *s)
 {
     if (s->obs.tables_changed) {
@@ -391,6 +412,7 @@ static void write_cr0(SmmumCore *s, uint32_t val)
     s->cr0ack = s->cr0;
     if ((old ^ s->cr0ack) & SMMUM_CR0_SMMUEN) {
         tables_changed(s);
+        smmum_notify_inval_all(s);
     }
     if (!(old & SMMUM_CR0_CMDQEN) && (s->cr0ack & SMMUM_CR0_CMDQEN)) {
         smmum_cmdq_process(s);
@@ -403,6 +425,8 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
     if (!access_ok(s, offset, size, true)) {
         return;
     }
+    /* Whatever the register, translations are looked up afresh. */
+    s->xlate_gen++;
 
     switch (offset & ~7ULL) {
     case SMMUM_GERROR_IRQ_CFG0:
@@ -477,6 +501,7 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
          */
         if (val & SMMUM_GBPA_UPDATE) {
             s->gbpa = val & (SMMUM_GBPA_ABORT | SMMUM_GBPA_FIELDS);
+            smmum_notify_inval_all(s);
         } else {
             smmum_log(s, SMMUM_LOG_GUEST_ERROR,
                       "GBPA written without UPDATE: ignored");

@@ -49,6 +49,25 @@ typedef struct SmmumHost {
     /* Send an event to waiting PEs (CMD_SYNC with CS=SEV). */
     void (*sev)(void *opaque);
     void (*log)(void *opaque, SmmumLogKind kind, const char *msg);
+    /*
+     * Optional (HTTU): atomically replace the 64-bit little-endian word
+     * at pa by new_val if it equals expect; *seen gets the value found.
+     * False only when the access aborts.  Without it no hardware
+     * access-flag or dirty-state update is ever made.
+     */
+    bool (*cmpxchg64)(void *opaque, uint64_t pa, uint64_t expect,
+                      uint64_t new_val, uint64_t *seen);
+    /*
+     * Optional: translations handed out before may be stale (for IOMMU
+     * UNMAP notifiers).  Called when a TLBI command is consumed, with
+     * [iova, iova + size) of an address-based form and asid / vmid the
+     * command restricts (-1: any); size 0 means every address (ALL,
+     * ASID and VMID forms, TLBI_S2_IPA: a nested IOVA is unknown).
+     * Called with (-1, -1, 0, 0) when configuration is invalidated
+     * (CFGI_*), on SMMUEN and GBPA changes and on reset.
+     */
+    void (*tlbi_notify)(void *opaque, int32_t asid, int32_t vmid,
+                        uint64_t iova, uint64_t size);
 } SmmumHost;
 
 /*
@@ -72,6 +91,7 @@ typedef struct SmmumConfig {
     bool vmid16;            /* IDR0.VMID16 */
     bool ats;               /* IDR0.ATS */
     bool ril;               /* IDR3.RIL */
+    bool httu;              /* IDR0.HTTU = 0b10 (HA and HD) */
     bool attr_types_ovr;    /* IDR1.ATTR_TYPES_OVR */
     bool attr_perms_ovr;    /* IDR1.ATTR_PERMS_OVR */
     bool gran4k, gran16k, gran64k;
@@ -134,6 +154,7 @@ typedef struct SmmumEvent {
 
 typedef struct SmmumCfgCache SmmumCfgCache;
 typedef struct SmmumIotlb SmmumIotlb;
+typedef struct SmmumFast SmmumFast;
 
 /* Architectural (migratable) state plus the host hookup. */
 typedef struct SmmumCore {
@@ -170,6 +191,14 @@ typedef struct SmmumCore {
     SmmumObserver obs;
     SmmumCfgCache *cfgcache;
     SmmumIotlb *iotlb;
+    /*
+     * Translation fast path (smmum-pipeline.c): decoded configurations
+     * and recent translations per StreamID, valid while xlate_gen and
+     * the caches' generations are unchanged.  xlate_gen changes on every
+     * register write and on reset.
+     */
+    uint64_t xlate_gen;
+    SmmumFast *fast;
 } SmmumCore;
 
 /* Fill *cfg with the defaults the device properties start from. */
@@ -181,6 +210,11 @@ void smmum_core_init(SmmumCore *s, const SmmumConfig *cfg,
                      const SmmumHost *host);
 /* Architected reset values of every register. */
 void smmum_core_reset(SmmumCore *s);
+/*
+ * Forget every cached structure and translation (allowed at any time;
+ * used after an incoming migration, whose state bypasses the registers).
+ */
+void smmum_core_drop_caches(SmmumCore *s);
 /* Free what smmum_core_init allocated. */
 void smmum_core_finalize(SmmumCore *s);
 /* Install the observer (the tear checker); NULL removes it. */

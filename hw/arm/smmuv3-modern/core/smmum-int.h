@@ -20,6 +20,13 @@ void smmum_signal(SmmumCore *s, SmmumIrq line, uint64_t cfg0, uint32_t cfg1,
 /* Consume commands while CMDQEN=1 and no CMDQ_ERR is active. */
 void smmum_cmdq_process(SmmumCore *s);
 
+/* Tell the host every translation it holds may be stale. */
+void smmum_notify_inval_all(SmmumCore *s);
+
+/* The translation fast path's tables (smmum-pipeline.c). */
+SmmumFast *smmum_fast_new(void);
+void smmum_fast_free(SmmumFast *f);
+
 /* Log2 of entries of the command / event queue and of the stream table. */
 unsigned smmum_cmdq_log2size(const SmmumCore *s);
 unsigned smmum_evtq_log2size(const SmmumCore *s);

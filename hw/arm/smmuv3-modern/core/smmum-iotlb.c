@@ -3,6 +3,7 @@
  * smmuv3-modern core: bounded IOTLB with least-recently-used replacement
  * and the architected TLBI scopes (IHI 0070 4.4).
  */
+#include <stddef.h>
 #include <string.h>
 #include <glib.h>
 
@@ -30,6 +31,7 @@ struct SmmumIotlb {
     GHashTable *map;            /* Key -> Node (owned) */
     GQueue lru;                 /* head: most recently used */
     unsigned per_size[64];      /* entries per size_shift */
+    uint64_t gen;               /* bumped whenever an entry may change */
 };
 
 static guint key_hash(gconstpointer p)
@@ -71,6 +73,7 @@ SmmumIotlb *smmum_iotlb_new(const SmmumIdRegs *idr, unsigned capacity)
 
 void smmum_iotlb_flush(SmmumIotlb *t)
 {
+    t->gen++;
     g_hash_table_remove_all(t->map);
     g_queue_init(&t->lru);
     memset(t->per_size, 0, sizeof(t->per_size));
@@ -82,6 +85,32 @@ void smmum_iotlb_free(SmmumIotlb *t)
         g_hash_table_destroy(t->map);
         g_free(t);
     }
+}
+
+uint64_t smmum_iotlb_gen(const SmmumIotlb *t)
+{
+    return t->gen;
+}
+
+void smmum_iotlb_touch(SmmumIotlb *t, const SmmumIotlbEntry *e)
+{
+    Node *n = (Node *)((char *)e - offsetof(Node, e));
+    GList *l = &n->link;
+
+    /* g_queue_unlink + g_queue_push_head_link, for the hot path. */
+    if (t->lru.head == l) {
+        return;
+    }
+    l->prev->next = l->next;        /* not the head: prev is set */
+    if (l->next) {
+        l->next->prev = l->prev;
+    } else {
+        t->lru.tail = l->prev;
+    }
+    l->prev = NULL;
+    l->next = t->lru.head;
+    t->lru.head->prev = l;          /* not empty: l was in it */
+    t->lru.head = l;
 }
 
 unsigned smmum_iotlb_count(const SmmumIotlb *t)
@@ -161,6 +190,7 @@ void smmum_iotlb_insert(SmmumIotlb *t, const SmmumIotlbEntry *e)
     if (e->size_shift >= 64) {
         return;
     }
+    t->gen++;
     k = make_key(t, &e->tag, e->global, e->size_shift, e->iova);
     n = g_hash_table_lookup(t->map, &k);
     if (n) {
@@ -309,6 +339,7 @@ unsigned smmum_iotlb_invalidate(SmmumIotlb *t, const SmmumTlbi *tlbi)
     gpointer key, val;
     unsigned removed = 0;
 
+    t->gen++;
     addr_scope(t, tlbi, tlbi->opcode == SMMUM_TLBI_S2_IPA ?
                SMMUM_MASK(52) : IOVA_MASK, &m.scope);
     g_hash_table_iter_init(&it, t->map);

@@ -87,6 +87,14 @@ const SmmumIotlbEntry *smmum_iotlb_lookup(SmmumIotlb *t,
 /* Insert (replacing an entry with the same tag and region). */
 void smmum_iotlb_insert(SmmumIotlb *t, const SmmumIotlbEntry *e);
 /*
+ * Changes on every insert, invalidation and flush: an entry pointer
+ * from smmum_iotlb_lookup stays valid, and a lookup of the same tag and
+ * page finds the same entry, while it is unchanged.
+ */
+uint64_t smmum_iotlb_gen(const SmmumIotlb *t);
+/* Mark e (from smmum_iotlb_lookup) used, as a lookup hitting it would. */
+void smmum_iotlb_touch(SmmumIotlb *t, const SmmumIotlbEntry *e);
+/*
  * Fill *e from a successful walk of iova under tag: the region is the
  * walk's size_shift-aligned block containing iova.
  */

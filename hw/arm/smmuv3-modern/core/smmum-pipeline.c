@@ -67,6 +67,15 @@ static bool walk_read64(void *opaque, uint64_t pa, uint64_t *val)
     return true;
 }
 
+/* HTTU descriptor updates, when advertised and the host can make them. */
+static bool walk_cmpxchg64(void *opaque, uint64_t pa, uint64_t expect,
+                           uint64_t new_val, uint64_t *seen)
+{
+    SmmumCore *s = opaque;
+
+    return s->host.cmpxchg64(s->host.opaque, pa, expect, new_val, seen);
+}
+
 static bool fetch_words(SmmumCore *s, uint64_t addr, uint64_t *w, unsigned n)
 {
     uint8_t b[SMMUM_CD_SIZE];
@@ -234,13 +243,131 @@ static CdFetch cd_fetch(SmmumCore *s, const SmmumIdRegs *idr,
     return CDF_OK;
 }
 
+/*
+ * What an STE (and its CD) make of every transaction of one StreamID and
+ * SubstreamID once the configuration is found: the walk, the IOTLB tag
+ * and what the STE overrides.
+ */
+typedef struct XlCtx {
+    SmmumWalkCfg cfg;
+    SmmumTlbTag tag;
+    bool s1_r, s2_r;            /* record faults: CD.R, STE.S2R */
+    uint8_t privcfg, instcfg;   /* STE overrides */
+} XlCtx;
+
+/*
+ * The fast path.  A slot holds the outcome of a successful configuration
+ * lookup for one (StreamID, SubstreamID): the cache entries the slow path
+ * would look up (so that their LRU state evolves exactly as it would) and
+ * the XlCtx, plus a few recent IOTLB hits by 4 KiB page.  A slot is used
+ * while nothing that could change its outcome happened: no register
+ * write or reset (xlate_gen), no configuration cache insert, invalidation
+ * or flush (its generation); a page while no IOTLB insert, invalidation
+ * or flush happened (its generation).  Only what the slow path would have
+ * found again is served; every event and fault comes from the slow path.
+ */
+#define FAST_SLOTS      64
+#define FAST_PAGES      8
+
+typedef struct FastPage {
+    uint64_t gen;               /* IOTLB generation */
+    uint64_t page;              /* input address >> 12 */
+    const SmmumIotlbEntry *e;   /* what the IOTLB lookup returned */
+    uint64_t pa, mask;          /* the output of e */
+    bool priv, instr;           /* effective attributes read/write are for */
+    bool read, write;           /* the permissions xlate_from gives */
+} FastPage;
+
+typedef struct FastSlot {
+    uint64_t xlate_gen;         /* 0: empty (xlate_gen is >= 1) */
+    uint64_t cc_gen;
+    uint32_t sid, ssid;         /* ssid 0 unless ssv */
+    bool ssv;
+    bool pass;                  /* pass-through (bypass, S1 bypassed) */
+    const SmmumCcEntry *ste, *cd;
+    XlCtx x;
+    FastPage pages[FAST_PAGES];
+} FastSlot;
+
+struct SmmumFast {
+    FastSlot slot[FAST_SLOTS];
+};
+
+SmmumFast *smmum_fast_new(void)
+{
+    return g_new0(SmmumFast, 1);
+}
+
+void smmum_fast_free(SmmumFast *f)
+{
+    g_free(f);
+}
+
+static FastSlot *fast_slot(SmmumCore *s, uint32_t sid, uint32_t ssid)
+{
+    return &s->fast->slot[(sid ^ (ssid * 0x9e5u)) % FAST_SLOTS];
+}
+
+/* The slot serving txn, or NULL. */
+static FastSlot *fast_find(SmmumCore *s, const SmmumTxn *txn)
+{
+    uint32_t ssid = txn->ssv ? txn->ssid : 0;
+    FastSlot *f = fast_slot(s, txn->sid, ssid);
+
+    if (f->xlate_gen != s->xlate_gen || f->sid != txn->sid ||
+        f->ssv != txn->ssv || f->ssid != ssid ||
+        f->cc_gen != smmum_cfgcache_gen(s->cfgcache)) {
+        return NULL;
+    }
+    return f;
+}
+
+/*
+ * Remember a configuration the slow path just found for txn (STE entry
+ * and, when cd_idx >= 0, CD entry number cd_idx).  NULL when the entries
+ * are not (or no longer) cached.
+ */
+static FastSlot *fast_fill(SmmumCore *s, const SmmumTxn *txn, bool pass,
+                           int64_t cd_idx, const XlCtx *x)
+{
+    uint32_t ssid = txn->ssv ? txn->ssid : 0;
+    FastSlot *f = fast_slot(s, txn->sid, ssid);
+    const SmmumCcEntry *ste, *cd = NULL;
+
+    f->xlate_gen = 0;
+    ste = smmum_cfgcache_peek(s->cfgcache, SMMUM_CC_STE, txn->sid, 0);
+    if (!ste) {
+        return NULL;
+    }
+    if (cd_idx >= 0) {
+        cd = smmum_cfgcache_peek(s->cfgcache, SMMUM_CC_CD, txn->sid,
+                                 (uint32_t)cd_idx);
+        if (!cd) {
+            return NULL;
+        }
+    }
+    memset(f, 0, sizeof(*f));
+    f->xlate_gen = s->xlate_gen;
+    f->cc_gen = smmum_cfgcache_gen(s->cfgcache);
+    f->sid = txn->sid;
+    f->ssid = ssid;
+    f->ssv = txn->ssv;
+    f->pass = pass;
+    f->ste = ste;
+    f->cd = cd;
+    if (x) {
+        f->x = *x;
+    }
+    return f;
+}
+
 /* The transaction after the STE's PRIVCFG / INSTCFG overrides. */
-static void effective_attrs(const SmmumTxn *txn, const SmmumSteMeaning *ste,
+static void effective_attrs(const SmmumTxn *txn, const XlCtx *x,
                             bool *priv, bool *instr)
 {
     *priv = txn->priv;
     *instr = txn->instr && !txn->write;
-    switch (ste->perm.privcfg) {
+    switch (x->privcfg) {
     case 2:
         *priv = false;
         break;
@@ -249,7 +376,7 @@ static void effective_attrs(const SmmumTxn *txn, const SmmumSteMeaning *ste,
         break;
     }
     if (!txn->write) {
-        switch (ste->perm.instcfg) {
+        switch (x->instcfg) {
         case 2:
             *instr = false;
             break;
@@ -270,33 +397,118 @@ static void xlate_from(const SmmumTxn *txn, uint64_t pa, unsigned shift,
     out->write = smmum_perm_allows(perm, true, false, priv);
 }
 
+static void xlate_from_entry(const SmmumTxn *txn, const SmmumIotlbEntry *e,
+                             bool priv, bool instr, SmmumXlate *out)
+{
+    uint64_t mask = SMMUM_MASK(e->size_shift);
+
+    xlate_from(txn, e->pa | (txn->addr & mask), e->size_shift, e->perm,
+               priv, instr, out);
+}
+
+/* IOTLB, then walk, for a transaction whose configuration is x. */
+static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
+                          FastSlot *f, SmmumXlate *out)
+{
+    SmmumWalkMem mem = {
+        .opaque = s,
+        .read64 = walk_read64,
+        .cmpxchg64 = s->cfg.httu && s->host.cmpxchg64 ? walk_cmpxchg64
+                                                      : NULL,
+    };
+    SmmumWalkReq req;
+    SmmumWalkResult res;
+    SmmumIotlbEntry ent;
+    const SmmumIotlbEntry *hit;
+    FastPage *fp = NULL;
+    uint64_t page = txn->addr >> 12;
+    bool priv, instr;
+
+    effective_attrs(txn, x, &priv, &instr);
+    if (s->iotlb) {
+        uint64_t gen = smmum_iotlb_gen(s->iotlb);
+
+        if (f) {
+            fp = &f->pages[page % FAST_PAGES];
+            /*
+             * The permission check of an IOTLB hit is the permission
+             * xlate_from gives for the access (instr only for reads).
+             */
+            if (fp->e && fp->gen == gen && fp->page == page &&
+                fp->priv == priv && fp->instr == instr &&
+                (txn->write ? fp->write : fp->read)) {
+                /* What smmum_iotlb_lookup would return, and do. */
+                smmum_iotlb_touch(s->iotlb, fp->e);
+                out->status = SMMUM_XLATE_OK;
+                out->pa = fp->pa | (txn->addr & fp->mask);
+                out->addr_mask = fp->mask;
+                out->read = fp->read;
+                out->write = fp->write;
+                return;
+            }
+        }
+        hit = smmum_iotlb_lookup(s->iotlb, &x->tag, txn->addr);
+        if (hit && smmum_perm_allows(hit->perm, txn->write, instr, priv)) {
+            xlate_from_entry(txn, hit, priv, instr, out);
+            if (fp) {
+                fp->gen = gen;
+                fp->page = page;
+                fp->e = hit;
+                fp->pa = hit->pa;
+                fp->mask = out->addr_mask;
+                fp->priv = priv;
+                fp->instr = instr;
+                fp->read = out->read;
+                fp->write = out->write;
+            }
+            return;
+        }
+    }
+
+    req = (SmmumWalkReq) {
+        .addr = txn->addr, .write = txn->write, .instr = instr, .priv = priv,
+    };
+    smmum_walk(&mem, &x->cfg, &req, &res);
+    if (!res.ok) {
+        raise_fault(s, txn, &res.fault, x->s1_r, x->s2_r);
+        return;
+    }
+    if (s->iotlb) {
+        smmum_iotlb_entry_from_walk(&ent, &x->tag, txn->addr, &res);
+        smmum_iotlb_insert(s->iotlb, &ent);
+    }
+    xlate_from(txn, res.pa, res.size_shift, res.perm, priv, instr, out);
+}
+
 /* Translation for an STE with outcome TRANSLATE (Config 0b101..0b111). */
 static void translate_config(SmmumCore *s, const SmmumTxn *txn,
                              const SmmumSteMeaning *ste, SmmumXlate *out)
 {
-    SmmumWalkMem mem = { .opaque = s, .read64 = walk_read64 };
-    SmmumWalkCfg cfg = { 0 };
+    SmmumWalkMem mem = {
+        .opaque = s,
+        .read64 = walk_read64,
+        .cmpxchg64 = s->cfg.httu && s->host.cmpxchg64 ? walk_cmpxchg64
+                                                      : NULL,
+    };
+    XlCtx x = { 0 };
+    SmmumWalkCfg *cfg = &x.cfg;
     SmmumIdRegs idr;
     SmmumCdMeaning cd = { 0 };
     SmmumWalkFault f = { 0 };
-    SmmumWalkReq req;
-    SmmumWalkResult res;
-    SmmumTlbTag tag = { 0 };
-    SmmumIotlbEntry ent;
-    const SmmumIotlbEntry *hit;
     uint64_t fetch_addr = 0;
+    int64_t cd_idx = -1;
     uint32_t idx;
-    bool priv, instr, el2;
+    bool el2;
 
     smmum_idregs_from_core(s, &idr);
     el2 = ste->regime.strw == SMMUM_STRW_EL2;
     if (ste->regime.config & 2) {
-        if (!smmum_walk_s2_params(&idr, ste, &cfg.s2p)) {
+        if (!smmum_walk_s2_params(&idr, ste, &cfg->s2p)) {
             /* The STE decoder treats this as ILLEGAL: never reached. */
             raise_event(s, txn, SMMUM_EVT_C_BAD_STE, 0);
             return;
         }
-        cfg.s2 = true;
+        cfg->s2 = true;
     }
 
     if (ste->regime.config & 1) {
@@ -310,7 +522,7 @@ static void translate_config(SmmumCore *s, const SmmumTxn *txn,
         case SMMUM_CDSEL_S1_BYPASS:
             break;
         case SMMUM_CDSEL_CD:
-            switch (cd_fetch(s, &idr, txn, ste, &mem, &cfg, idx, &cd, &f,
+            switch (cd_fetch(s, &idr, txn, ste, &mem, cfg, idx, &cd, &f,
                              &fetch_addr)) {
             case CDF_OK:
                 break;
@@ -328,57 +540,66 @@ static void translate_config(SmmumCore *s, const SmmumTxn *txn,
                 raise_event(s, txn, SMMUM_EVT_C_BAD_CD, 0);
                 return;
             }
-            smmum_walk_s1_params(&idr, &cd, ste->regime.strw, &cfg.s1p);
-            cfg.s1 = true;
+            smmum_walk_s1_params(&idr, &cd, ste->regime.strw, &cfg->s1p);
+            cfg->s1 = true;
+            cd_idx = idx;
             break;
         }
     }
 
-    if (!cfg.s1 && !cfg.s2) {
+    if (!cfg->s1 && !cfg->s2) {
         /* Stage 1 bypassed by S1DSS and no stage 2. */
+        fast_fill(s, txn, true, -1, NULL);
         pass_through(txn, out);
         return;
     }
 
-    effective_attrs(txn, ste, &priv, &instr);
-    tag.stage = cfg.s1 ? SMMUM_TLB_S1 : SMMUM_TLB_S2;
-    tag.regime = el2 && cfg.s1 ? SMMUM_TLB_EL2 : SMMUM_TLB_EL1;
-    tag.vmid = el2 ? 0 : ste->regime.s2_vmid;
-    tag.asid = cfg.s1 ? cd.regime.asid : 0;
+    x.privcfg = ste->perm.privcfg;
+    x.instcfg = ste->perm.instcfg;
+    x.s1_r = cfg->s1 && cd.perm.r;
+    x.s2_r = cfg->s2 && ste->perm.s2_r;
+    x.tag.stage = cfg->s1 ? SMMUM_TLB_S1 : SMMUM_TLB_S2;
+    x.tag.regime = el2 && cfg->s1 ? SMMUM_TLB_EL2 : SMMUM_TLB_EL1;
+    x.tag.vmid = el2 ? 0 : ste->regime.s2_vmid;
+    x.tag.asid = cfg->s1 ? cd.regime.asid : 0;
 
-    hit = s->iotlb ? smmum_iotlb_lookup(s->iotlb, &tag, txn->addr) : NULL;
-    if (hit && smmum_perm_allows(hit->perm, txn->write, instr, priv)) {
-        uint64_t mask = SMMUM_MASK(hit->size_shift);
+    translate_ctx(s, txn, &x, fast_fill(s, txn, false, cd_idx, &x), out);
+}
 
-        xlate_from(txn, hit->pa | (txn->addr & mask), hit->size_shift,
-                   hit->perm, priv, instr, out);
+/* A transaction whose configuration the fast path holds. */
+static void translate_fast(SmmumCore *s, const SmmumTxn *txn, FastSlot *f,
+                           SmmumXlate *out)
+{
+    /* The cache hits the slow path would have, in its order. */
+    smmum_cfgcache_touch(s->cfgcache, f->ste);
+    if (s->obs.txn) {
+        s->obs.txn(s->obs.opaque, txn->sid, txn->ssid, txn->ssv);
+    }
+    if (f->pass) {
+        pass_through(txn, out);
         return;
     }
-
-    req = (SmmumWalkReq) {
-        .addr = txn->addr, .write = txn->write, .instr = instr, .priv = priv,
-    };
-    smmum_walk(&mem, &cfg, &req, &res);
-    if (!res.ok) {
-        raise_fault(s, txn, &res.fault, cfg.s1 && cd.perm.r,
-                    cfg.s2 && ste->perm.s2_r);
-        return;
+    if (f->cd) {
+        smmum_cfgcache_touch(s->cfgcache, f->cd);
     }
-    if (s->iotlb) {
-        smmum_iotlb_entry_from_walk(&ent, &tag, txn->addr, &res);
-        smmum_iotlb_insert(s->iotlb, &ent);
-    }
-    xlate_from(txn, res.pa, res.size_shift, res.perm, priv, instr, out);
+    translate_ctx(s, txn, &f->x, f, out);
 }
 
 void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
 {
     SmmumSteMeaning m;
     uint64_t fetch_addr;
+    FastSlot *f;
 
     memset(out, 0, sizeof(*out));
     out->addr_mask = 0xfff;
     out->status = SMMUM_XLATE_ABORT;
+
+    f = fast_find(s, txn);
+    if (f) {
+        translate_fast(s, txn, f, out);
+        return;
+    }
 
     if (!(s->cr0ack & SMMUM_CR0_SMMUEN)) {
         /* SMMU disabled: GBPA decides between bypass and abort. */
@@ -418,6 +639,7 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
             raise_event(s, txn, SMMUM_EVT_C_BAD_SUBSTREAMID, 0);
             return;
         }
+        fast_fill(s, txn, true, -1, NULL);
         pass_through(txn, out);
         return;
     default:
