@@ -100,6 +100,11 @@ if want qtest && [ -n "$qemu_build" ]; then
         QTEST_QEMU_BINARY="$qemu_build/qemu-system-aarch64" \
             tap --timeout 900 qtest "$(basename "$t")" -- "$t" --tap || true
     done
+    # The store feeder under TCG: a bare-metal image doing every access
+    # shape to a live STE (tests/tcg-store/).
+    tap --timeout 300 qtest tcg-store -- /usr/bin/python3 \
+        "$SMMU_TOP/tests/tcg-store/run.py" "$qemu_build/qemu-system-aarch64" ||
+        true
     stamp qtest
 fi
 

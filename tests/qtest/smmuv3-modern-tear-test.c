@@ -6,6 +6,10 @@
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
+#include "qobject/qjson.h"
+#include "qobject/qstring.h"
+#include "qapi/error.h"
+#include "qemu/cutils.h"
 #include "smmum-qtest-util.h"
 
 static void dma(SmmumQt *t)
@@ -47,7 +51,7 @@ static uint64_t counter(QTestState *qts, const char *path, const char *name)
     return v;
 }
 
-static char *start_checked(SmmumQt *t)
+static char *start_mode(SmmumQt *t, const char *mode)
 {
     g_autofree char *report = NULL;
     int fd = g_file_open_tmp("smmum-tear-XXXXXX.jsonl", &report, NULL);
@@ -55,12 +59,17 @@ static char *start_checked(SmmumQt *t)
 
     g_assert(fd >= 0);
     close(fd);
-    args = g_strdup_printf("-global arm-smmuv3-modern.tear-check=sync "
+    args = g_strdup_printf("-global arm-smmuv3-modern.tear-check=%s "
                            "-global arm-smmuv3-modern.tear-report=%s",
-                           report);
+                           mode, report);
     smmum_qt_start(t, args);
     smmum_qt_enable(t, 6);
     return g_steal_pointer(&report);
+}
+
+static char *start_checked(SmmumQt *t)
+{
+    return start_mode(t, "sync");
 }
 
 static char *finish(SmmumQt *t, const char *report)
@@ -123,6 +132,323 @@ static void test_missing_invalidation(void)
     g_assert_true(found);
 }
 
+/* ---- tear-check=store: the store feeder ---- */
+
+#define EDU_STE         (SMMUM_QT_STRTAB + SMMUM_QT_EDU_SID * 64ULL)
+#define STE_S2_W0       (SMMUM_QT_STE_V | (6ULL << 1))  /* Config=S2 */
+/* VMID 1, S2T0SZ 24, S2SL0 1, 4 KiB, S2PS 40 bits, S2AA64 */
+#define STE_S2_W2       (1ULL | (24ULL << 32) | (1ULL << 38) | \
+                         (2ULL << 48) | (1ULL << 51))
+#define STE_S2_W3       (SMMUM_QT_RAM + 0x300000)        /* S2TTB */
+
+/* The records of one type in a report, parsed. */
+static GPtrArray *records(const char *text, const char *type)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    GPtrArray *recs = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)qobject_unref_impl);
+
+    for (int i = 0; lines[i]; i++) {
+        QDict *rec;
+
+        if (!lines[i][0]) {
+            continue;
+        }
+        rec = qobject_to(QDict, qobject_from_json(lines[i], &error_abort));
+        g_assert(rec);
+        if (!strcmp(qdict_get_str(rec, "type"), type)) {
+            g_ptr_array_add(recs, rec);
+        } else {
+            qobject_unref(rec);
+        }
+    }
+    return recs;
+}
+
+static uint64_t hex_member(QDict *d, const char *key)
+{
+    QObject *o = qdict_get(d, key);
+    QString *qs = qobject_to(QString, o);
+    uint64_t v;
+
+    if (!qs) {
+        return qdict_get_int(d, key);
+    }
+    g_assert_cmpint(qemu_strtou64(qstring_get_str(qs), NULL, 0, &v), ==, 0);
+    return v;
+}
+
+/*
+ * STE bypass -> stage 2 without break-before-make: the S2 words, then
+ * Config, while V=1, one CFGI + SYNC at the end.  A Config=S2 word with
+ * either S2 word still zero is a state neither end had.
+ */
+static void test_store_torn(void)
+{
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *path = smmu_path(t.qts);
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) tears = NULL;
+
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    dma(&t);
+    qtest_writeq(t.qts, EDU_STE + 16, STE_S2_W2);
+    qtest_writeq(t.qts, EDU_STE + 24, STE_S2_W3);
+    qtest_writeq(t.qts, EDU_STE, STE_S2_W0);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    g_assert_cmpuint(counter(t.qts, path, "tears"), >=, 1);
+    text = finish(&t, report);
+    tears = records(text, "tear");
+    g_assert_cmpuint(tears->len, >=, 1);
+    for (guint i = 0; i < tears->len; i++) {
+        QDict *r = g_ptr_array_index(tears, i);
+        QDict *st = qdict_get_qdict(r, "store");
+        uint64_t pa;
+
+        g_assert_cmpstr(qdict_get_str(r, "mode"), ==, "store");
+        g_assert_cmpint(qdict_get_int(r, "sid"), ==, SMMUM_QT_EDU_SID);
+        g_assert(st);
+        /* The first store of a value of the offending state. */
+        pa = hex_member(st, "pa");
+        g_assert_cmpint(qdict_get_int(st, "size"), ==, 8);
+        if (pa == EDU_STE) {
+            g_assert_cmphex(hex_member(st, "data"), ==, STE_S2_W0);
+        } else if (pa == EDU_STE + 16) {
+            g_assert_cmphex(hex_member(st, "data"), ==, STE_S2_W2);
+        } else {
+            g_assert_cmphex(pa, ==, EDU_STE + 24);
+            g_assert_cmphex(hex_member(st, "data"), ==, STE_S2_W3);
+        }
+    }
+}
+
+/* The same change done right: V=0, fill, CFGI+SYNC, V=1, CFGI+SYNC. */
+static void test_store_clean(void)
+{
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *path = smmu_path(t.qts);
+    g_autofree char *text = NULL;
+
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    dma(&t);
+    qtest_writeq(t.qts, EDU_STE, 0);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    qtest_writeq(t.qts, EDU_STE + 16, STE_S2_W2);
+    qtest_writeq(t.qts, EDU_STE + 24, STE_S2_W3);
+    qtest_writeq(t.qts, EDU_STE, STE_S2_W0 & ~SMMUM_QT_STE_V);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    qtest_writeq(t.qts, EDU_STE, STE_S2_W0);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    g_assert_cmpuint(counter(t.qts, path, "windows"), >=, 3);
+    g_assert_cmpuint(counter(t.qts, path, "tears"), ==, 0);
+    text = finish(&t, report);
+    g_assert_null(strstr(text, "\"type\":\"tear\""));
+    g_assert_null(strstr(text, "\"type\":\"unobserved"));
+    g_assert_null(strstr(text, "\"type\":\"missing-invalidation\""));
+}
+
+/*
+ * Access shapes: a live bypass STE's Config briefly set to stage 2 (with
+ * no stage-2 fields: ILLEGAL) and back, by one narrow or unaligned store
+ * each, then CFGI + SYNC.  Only a feeder that sees every store finds the
+ * intermediate value; the record names the store as the guest made it.
+ */
+static void test_store_shapes(void)
+{
+    static const struct {
+        int64_t off;
+        unsigned size;
+        uint64_t bad, good;
+    } shapes[] = {
+        { 0, 1, STE_S2_W0, SMMUM_QT_STE_BYPASS },
+        { 0, 2, STE_S2_W0, SMMUM_QT_STE_BYPASS },
+        { 0, 4, STE_S2_W0, SMMUM_QT_STE_BYPASS },
+        /* straddles the end of StreamID 15's STE (zero) and this one */
+        { -2, 4, STE_S2_W0 << 16, SMMUM_QT_STE_BYPASS << 16 },
+        { -4, 8, STE_S2_W0 << 32, SMMUM_QT_STE_BYPASS << 32 },
+    };
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) tears = NULL;
+
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    for (int i = 0; i < ARRAY_SIZE(shapes); i++) {
+        uint64_t pa = EDU_STE + shapes[i].off;
+
+        for (int k = 0; k < 2; k++) {
+            uint64_t v = k ? shapes[i].good : shapes[i].bad;
+
+            switch (shapes[i].size) {
+            case 1:
+                qtest_writeb(t.qts, pa, v);
+                break;
+            case 2:
+                qtest_writew(t.qts, pa, v);
+                break;
+            case 4:
+                qtest_writel(t.qts, pa, v);
+                break;
+            default:
+                qtest_writeq(t.qts, pa, v);
+                break;
+            }
+        }
+        smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    }
+    g_assert_cmphex(qtest_readq(t.qts, EDU_STE), ==, SMMUM_QT_STE_BYPASS);
+    text = finish(&t, report);
+    tears = records(text, "tear");
+    g_assert_cmpuint(tears->len, ==, ARRAY_SIZE(shapes));
+    for (guint i = 0; i < tears->len; i++) {
+        QDict *r = g_ptr_array_index(tears, i);
+        QDict *st = qdict_get_qdict(r, "store");
+
+        g_assert(st);
+        g_assert_cmphex(hex_member(st, "pa"), ==, EDU_STE + shapes[i].off);
+        g_assert_cmpint(qdict_get_int(st, "size"), ==, shapes[i].size);
+        g_assert_cmphex(hex_member(st, "data"), ==, shapes[i].bad);
+        g_assert_cmpint(qdict_get_int(st, "cpu"), ==, -1);   /* qtest */
+    }
+}
+
+/* Does the vCPUs' view hold a watch overlay over the stream table? */
+static bool watching(SmmumQt *t)
+{
+    g_autofree char *mtree = qtest_hmp(t->qts, "info mtree");
+    g_autofree char *want = g_strdup_printf("%016" PRIx64,
+                                            (uint64_t)SMMUM_QT_STRTAB);
+    const char *as = strstr(mtree, "address-space: cpu-memory-0");
+    const char *end;
+
+    g_assert(as);
+    end = strstr(as + 1, "address-space:");
+    for (const char *p = strstr(as, want); p && (!end || p < end);
+         p = strstr(p + 1, want)) {
+        const char *eol = strchr(p, '\n');
+
+        if (eol && g_strstr_len(p, eol - p, "smmuv3-modern-watch")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A system reset drops the watches; enabling again brings them back. */
+static void test_store_reset(void)
+{
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *text = NULL;
+    QDict *rsp;
+
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    g_assert_true(watching(&t));
+    rsp = qtest_qmp(t.qts, "{ 'execute': 'system_reset' }");
+    qobject_unref(rsp);
+    qtest_qmp_eventwait(t.qts, "RESET");
+    g_assert_false(watching(&t));
+    qtest_writeq(t.qts, EDU_STE, 0x1234);
+    g_assert_cmphex(qtest_readq(t.qts, EDU_STE), ==, 0x1234);
+    /* And re-enabling watches the tables again. */
+    smmum_qt_enable(&t, 6);
+    qtest_clock_step(t.qts, 1000);      /* let the update run */
+    g_assert_true(watching(&t));
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    qtest_writeb(t.qts, EDU_STE, STE_S2_W0);
+    qtest_writeb(t.qts, EDU_STE, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    text = finish(&t, report);
+    g_assert(strstr(text, "\"type\":\"tear\""));
+}
+
+static void wait_status(QTestState *qts, const char *cmd, const char *key,
+                        const char *want)
+{
+    for (int i = 0; i < 500; i++) {
+        QDict *rsp = qtest_qmp(qts, "{ 'execute': %s }", cmd);
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *st = ret && qdict_haskey(ret, key) ?
+                         qdict_get_str(ret, key) : "";
+        bool done = !strcmp(st, want);
+
+        g_assert_cmpstr(st, !=, "failed");
+        qobject_unref(rsp);
+        if (done) {
+            return;
+        }
+        g_usleep(10 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * Migration: the destination's checker starts clean and watches the
+ * migrated tables without the guest touching an SMMU register, so a torn
+ * update right after the switch-over is caught with its stores.
+ */
+static void test_store_migrate(void)
+{
+    SmmumQt src, dst;
+    g_autofree char *rsrc = start_mode(&src, "store");
+    g_autofree char *rdst = NULL;
+    g_autofree char *image = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *src_text = NULL;
+    g_autoptr(GPtrArray) tears = NULL;
+    QDict *rsp;
+    int fd;
+
+    smmum_qt_set_edu_ste(&src, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&src, SMMUM_QT_EDU_SID);
+    dma(&src);
+    fd = g_file_open_tmp("smmum-mig-XXXXXX", &image, NULL);
+    g_assert(fd >= 0);
+    close(fd);
+    fd = g_file_open_tmp("smmum-tear-XXXXXX.jsonl", &rdst, NULL);
+    g_assert(fd >= 0);
+    close(fd);
+    uri = g_strdup_printf("file:%s", image);
+    rsp = qtest_qmp(src.qts, "{ 'execute': 'migrate', 'arguments': "
+                    "{ 'uri': %s } }", uri);
+    g_assert(qdict_haskey(rsp, "return"));
+    qobject_unref(rsp);
+    wait_status(src.qts, "query-migrate", "status", "completed");
+
+    args = g_strdup_printf("-global arm-smmuv3-modern.tear-check=store "
+                           "-global arm-smmuv3-modern.tear-report=%s "
+                           "-incoming %s", rdst, uri);
+    smmum_qt_start(&dst, args);
+    wait_status(dst.qts, "query-status", "status", "running");
+    dst.cmdq_prod = src.cmdq_prod;
+    src_text = finish(&src, rsrc);
+    unlink(image);
+
+    qtest_clock_step(dst.qts, 1000);
+    qtest_writeq(dst.qts, EDU_STE + 16, STE_S2_W2);
+    qtest_writeq(dst.qts, EDU_STE + 24, STE_S2_W3);
+    qtest_writeq(dst.qts, EDU_STE, STE_S2_W0);
+    smmum_qt_cfgi_ste(&dst, SMMUM_QT_EDU_SID);
+    text = finish(&dst, rdst);
+    tears = records(text, "tear");
+    g_assert_cmpuint(tears->len, >=, 1);
+    for (guint i = 0; i < tears->len; i++) {
+        QDict *st = qdict_get_qdict(g_ptr_array_index(tears, i), "store");
+
+        g_assert(st);
+        g_assert_cmpint(qdict_get_int(st, "size"), ==, 8);
+    }
+}
+
 static void test_bad_values(void)
 {
     g_autofree char *err = NULL;
@@ -151,5 +477,10 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/tear/missing-invalidation",
                    test_missing_invalidation);
     qtest_add_func("/smmuv3-modern/tear/bad-values", test_bad_values);
+    qtest_add_func("/smmuv3-modern/tear/store/torn", test_store_torn);
+    qtest_add_func("/smmuv3-modern/tear/store/clean", test_store_clean);
+    qtest_add_func("/smmuv3-modern/tear/store/shapes", test_store_shapes);
+    qtest_add_func("/smmuv3-modern/tear/store/reset", test_store_reset);
+    qtest_add_func("/smmuv3-modern/tear/store/migrate", test_store_migrate);
     return g_test_run();
 }

@@ -21,8 +21,15 @@ typedef struct SMMUv3ModernDevice {
     SMMUv3ModernState *smmu;
     PCIBus *bus;
     int devfn;
+    /*
+     * How the StreamID is found (smmuv3_modern_sid), decided on the first
+     * translation: SID_PCIBUS when the bus class numbers buses as PCIBus
+     * does (read directly, no class lookup), else through pci_bus_num.
+     */
+    enum { SID_UNKNOWN, SID_PCIBUS, SID_GENERIC } sid_how;
     IOMMUMemoryRegion iommu;
     AddressSpace as;
+    QLIST_ENTRY(SMMUv3ModernDevice) notifier_next;  /* has notifiers */
 } SMMUv3ModernDevice;
 
 struct SMMUv3ModernState {
@@ -32,6 +39,12 @@ struct SMMUv3ModernState {
     qemu_irq irq[SMMUM_NUM_IRQS];
     PCIBus *primary_bus;
     GHashTable *devices;        /* (bus, devfn) -> SMMUv3ModernDevice */
+    /* Devices with IOMMU (UNMAP) notifiers registered. */
+    QLIST_HEAD(, SMMUv3ModernDevice) notifier_devices;
+    /* The last access the SMMU terminated (see smmuv3_modern_translate). */
+    SMMUv3ModernDevice *abort_sdev;
+    hwaddr abort_addr;
+    bool abort_write;
 
     SmmumConfig cfg;            /* from properties */
     SmmumCore core;
@@ -48,9 +61,32 @@ struct SMMUv3ModernState {
     FILE *tear_report;
     Notifier tear_exit;
     bool tear_exit_requested;
+
+    /* Store feeder (smmuv3-modern-watch.c) */
+    MemoryRegion *cpu_sysmem;   /* what the vCPUs' view aliases; NULL: */
+                                /* the machine gave us no vCPU view */
+    MemoryRegion cpu_mem;       /* the vCPUs' view: sysmem + overlays */
+    MemoryRegion cpu_mem_sys;   /* alias of cpu_sysmem, priority 0 */
+    MemoryRegion watch_io;      /* forwards accesses to watched pages */
+    GPtrArray *watch_overlays;  /* aliases of watch_io now installed */
+    GArray *watch_runs;         /* their [start, end) as uint64_t pairs */
+    uint64_t watch_gen;         /* checker generation they reflect */
+    QEMUBH *watch_bh;
+    SmmumObserver tear_obs;     /* the checker's own hooks */
 };
 
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp);
 void smmuv3_modern_tear_add_props(Object *obj);
+/* tear-check when the property is not set: "store" or "sync". */
+const char *smmuv3_modern_tear_default(SMMUv3ModernState *s);
+/* Incoming migration: the checker learns the migrated registers. */
+void smmuv3_modern_tear_post_load(SMMUv3ModernState *s);
+
+/* Store feeder: route the observer through it (tear-check=store). */
+bool smmuv3_modern_watch_start(SMMUv3ModernState *s, SmmumObserver *obs,
+                               Error **errp);
+/* Drop every overlay (reset's enter phase). */
+void smmuv3_modern_watch_reset(SMMUv3ModernState *s);
+void smmuv3_modern_watch_stop(SMMUv3ModernState *s);
 
 #endif

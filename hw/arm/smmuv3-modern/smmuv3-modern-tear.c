@@ -183,6 +183,17 @@ void smmuv3_modern_tear_add_props(Object *obj)
     }
 }
 
+void smmuv3_modern_tear_post_load(SMMUv3ModernState *s)
+{
+    /*
+     * The registers came with the migration stream, not through MMIO: tell
+     * the checker (and, in store mode, the watches) what is reachable.
+     */
+    if (s->tear && s->core.obs.tables_changed) {
+        s->core.obs.tables_changed(s->core.obs.opaque);
+    }
+}
+
 static bool parse_enum(const char *prop, const char *val,
                        const char *const *names, int n, int *out,
                        Error **errp)
@@ -203,6 +214,17 @@ static bool parse_enum(const char *prop, const char *val,
     return false;
 }
 
+/*
+ * tear-check's default: `sync` everywhere.  `store` passes its access-
+ * shape, reset and migration tests, but 2 of about 30 real-guest boots
+ * with it ended in guest memory corruption (slab / stack) that has not
+ * been explained yet, so it stays opt-in until that is understood.
+ */
+const char *smmuv3_modern_tear_default(SMMUv3ModernState *s)
+{
+    return "sync";
+}
+
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
 {
     static const char *const modes[] = { "off", "sync", "store" };
@@ -220,7 +242,8 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
     SmmumObserver obs;
     int mode, action, sev;
 
-    if (!parse_enum("tear-check", s->tear_check_str ?: "sync", modes,
+    if (!parse_enum("tear-check",
+                    s->tear_check_str ?: smmuv3_modern_tear_default(s), modes,
                     ARRAY_SIZE(modes), &mode, errp) ||
         !parse_enum("tear-action", s->tear_action_str ?: "log", actions,
                     ARRAY_SIZE(actions), &action, errp) ||
@@ -238,9 +261,12 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
                        TYPE_ARM_SMMUV3_MODERN);
             return false;
         }
-        error_setg(errp, "%s: tear-check=store is not available in this "
-                   "version; use tear-check=sync", TYPE_ARM_SMMUV3_MODERN);
-        return false;
+        if (!s->cpu_sysmem) {
+            error_setg(errp, "%s: tear-check=store needs a machine that "
+                       "routes its vCPUs' memory through the SMMU (virt "
+                       "with iommu=smmuv3-modern)", TYPE_ARM_SMMUV3_MODERN);
+            return false;
+        }
     }
     if (s->tear_mode == SMMUM_TEAR_OFF) {
         if (s->tear_report_path) {
@@ -263,6 +289,16 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
     params.gap_ticks = NANOSECONDS_PER_SECOND;
     s->tear = smmum_tear_new(&params, &host);
     smmum_tear_observer(s->tear, &obs);
+    if (s->tear_mode == SMMUM_TEAR_STORE &&
+        !smmuv3_modern_watch_start(s, &obs, errp)) {
+        smmum_tear_free(s->tear);
+        s->tear = NULL;
+        if (s->tear_report) {
+            fclose(s->tear_report);
+            s->tear_report = NULL;
+        }
+        return false;
+    }
     smmum_core_set_observer(&s->core, &obs);
     s->tear_exit.notify = tear_exit_notify;
     qemu_add_exit_notifier(&s->tear_exit);

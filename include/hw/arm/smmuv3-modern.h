@@ -18,4 +18,14 @@ typedef struct SMMUv3ModernState SMMUv3ModernState;
 DECLARE_INSTANCE_CHECKER(SMMUv3ModernState, ARM_SMMUV3_MODERN,
                          TYPE_ARM_SMMUV3_MODERN)
 
+/*
+ * The memory the machine's vCPUs should use (their "memory" link), given
+ * the machine's system memory; call it on the unrealized device before the
+ * vCPUs are realized.  With tear-check=store under TCG or qtest it is a
+ * container of the device (sysmem plus the overlays that let the device
+ * see guest stores to STEs and CDs); otherwise it is sysmem itself.
+ */
+MemoryRegion *smmuv3_modern_cpu_memory(DeviceState *dev,
+                                       MemoryRegion *sysmem);
+
 #endif

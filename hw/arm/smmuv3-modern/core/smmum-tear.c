@@ -18,6 +18,7 @@
 #define TEAR_DEFAULT_VALUE_CAP  32
 #define TEAR_REACH_PAIR_CAP     64      /* STE word 0 x word 1 candidates */
 #define TEAR_TR_INTER_CAP       16      /* intermediate committed images */
+#define TEAR_MISSING_CAP        4       /* missing-inval records / window */
 
 #define OP_CFGI_STE         0x03
 #define OP_CFGI_STE_RANGE   0x04
@@ -98,6 +99,7 @@ struct TearView {
     uint64_t window;            /* windows closed so far */
     uint64_t win_txns;
     unsigned win_classes;       /* classes reported in this window */
+    unsigned win_missing;       /* missing-inval records in this window */
 
     bool reachable;
     GArray *refs;               /* TearRef owned by this view */
@@ -144,6 +146,16 @@ struct SmmumTear {
     uint64_t gb_vcnt;
     uint64_t seq;
     uint64_t watch_gen;
+    /*
+     * The views a transaction of (txc_sid, txc_ssid) concerns, valid
+     * while txn_gen == txc_gen: txn_gen changes whenever a view is made
+     * or destroyed and when the registers (the stream table split) may
+     * have changed.
+     */
+    uint64_t txn_gen;
+    uint64_t txc_gen;
+    uint32_t txc_sid, txc_ssid;
+    GPtrArray *txc_views;
     SmmumTearCounters cnt;
 };
 
@@ -604,6 +616,7 @@ static TearView *view_create(SmmumTear *t, SmmumTearViewKind kind,
     }
     t->cnt.views++;
     t->watch_gen++;
+    t->txn_gen++;
     return v;
 }
 
@@ -647,6 +660,7 @@ static void view_destroy(SmmumTear *t, TearView *v)
     t->cnt.views--;
     t->reach_dirty = true;
     t->watch_gen++;
+    t->txn_gen++;
 }
 
 /* ---- reachability ---- */
@@ -1030,8 +1044,17 @@ static void report_missing(SmmumTear *t, TearView *v, const char *why)
         g_hash_table_add(t->l1pub, k);
         rec_init(t, v, &r, SMMUM_TEAR_REC_L1_PUBLISH, SMMUM_TEAR_SEV_INFO);
     } else {
+        /*
+         * Bounded: a guest rewriting a live entry in a loop without ever
+         * invalidating it gets TEAR_MISSING_CAP records per window, the
+         * last one marked approximate (more were not reported).
+         */
+        if (v->win_missing >= TEAR_MISSING_CAP) {
+            return;
+        }
         rec_init(t, v, &r, SMMUM_TEAR_REC_MISSING_INVAL,
                  SMMUM_TEAR_SEV_MAJOR);
+        r.approximate |= ++v->win_missing == TEAR_MISSING_CAP;
     }
     memcpy(r.a, v->mi_a, sizeof(r.a));
     memcpy(r.b, v->mi_b, sizeof(r.b));
@@ -1448,6 +1471,7 @@ static void close_window(SmmumTear *t, TearView *v, const SmmumTearCmd *sync)
     v->window++;
     v->win_txns = 0;
     v->win_classes = 0;
+    v->win_missing = 0;
     if (is_parent_kind(v->key.kind)) {
         mark_refs_dirty(t, v);
     }
@@ -1572,6 +1596,12 @@ static bool cmd_covers(SmmumTear *t, const SmmumTearCmd *c,
 
 /* ---- observer hooks ---- */
 
+static bool same_cfgi(const SmmumTearCmd *a, const SmmumTearCmd *b)
+{
+    return a->op == b->op && a->sid == b->sid && a->ssid == b->ssid &&
+           a->range == b->range && a->leaf == b->leaf;
+}
+
 static void obs_cfgi(void *opaque, const SmmumCfgi *cfgi)
 {
     SmmumTear *t = opaque;
@@ -1608,7 +1638,12 @@ static void obs_cfgi(void *opaque, const SmmumCfgi *cfgi)
         ensure_named(t, c.sid, false, 0);
         break;
     }
-    g_array_append_val(t->pend_cfgis, c);
+    /* Only for coverage of views made later: a repeat adds nothing. */
+    if (!t->pend_cfgis->len ||
+        !same_cfgi(&g_array_index(t->pend_cfgis, SmmumTearCmd,
+                                  t->pend_cfgis->len - 1), &c)) {
+        g_array_append_val(t->pend_cfgis, c);
+    }
 
     /* Candidates: the SID's views, or every view for ranges. */
     cand = g_ptr_array_new();
@@ -1795,9 +1830,17 @@ static void obs_prefetch(void *opaque, uint32_t sid, uint32_t ssid, bool ssv)
 static void obs_txn(void *opaque, uint32_t sid, uint32_t ssid, bool ssv)
 {
     SmmumTear *t = opaque;
-    GPtrArray *vs = g_ptr_array_new();
+    GPtrArray *vs = t->txc_views;
 
-    views_for_traffic(t, sid, ssv ? ssid : 0, vs);
+    ssid = ssv ? ssid : 0;
+    if (t->txc_gen != t->txn_gen || t->txc_sid != sid ||
+        t->txc_ssid != ssid) {
+        g_ptr_array_set_size(vs, 0);
+        views_for_traffic(t, sid, ssid, vs);
+        t->txc_gen = t->txn_gen;
+        t->txc_sid = sid;
+        t->txc_ssid = ssid;
+    }
     for (guint i = 0; i < vs->len; i++) {
         TearView *v = g_ptr_array_index(vs, i);
 
@@ -1811,7 +1854,6 @@ static void obs_txn(void *opaque, uint32_t sid, uint32_t ssid, bool ssv)
         }
         tr_end(t, v);
     }
-    g_ptr_array_free(vs, TRUE);
 }
 
 static void refresh_regs(SmmumTear *t)
@@ -1819,6 +1861,7 @@ static void refresh_regs(SmmumTear *t)
     if (t->h.get_regs) {
         t->h.get_regs(t->h.opaque, &t->regs);
     }
+    t->txn_gen++;
 }
 
 /* Close a period of global bypass, if there was one. */
@@ -1894,6 +1937,8 @@ SmmumTear *smmum_tear_new(const SmmumTearParams *p, const SmmumTearHost *h)
     t->refs = g_array_new(FALSE, TRUE, sizeof(TearRef));
     t->l1pub = g_hash_table_new(g_direct_hash, g_direct_equal);
     t->dirty_views = g_ptr_array_new();
+    t->txc_views = g_ptr_array_new();
+    t->txn_gen = 1;
     refresh_regs(t);
     t->reach_dirty = true;
     t->cover_dirty = true;
@@ -1914,6 +1959,7 @@ void smmum_tear_free(SmmumTear *t)
     g_array_free(t->pend_cfgis, TRUE);
     g_array_free(t->refs, TRUE);
     g_ptr_array_free(t->dirty_views, TRUE);
+    g_ptr_array_free(t->txc_views, TRUE);
     g_hash_table_destroy(t->l1pub);
     g_free(t);
 }
@@ -1939,6 +1985,7 @@ void smmum_tear_observer(SmmumTear *t, SmmumObserver *o)
 void smmum_tear_set_regs(SmmumTear *t, const SmmumTearRegs *regs)
 {
     t->regs = *regs;
+    t->txn_gen++;
     t->reach_dirty = true;
     t->cover_dirty = true;
     reach_settle(t);
