@@ -15,6 +15,7 @@ HOST_PKGS=(
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     cpio xz-utils zstd kmod file
     libjson-glib-dev
+    clang-14 libclang-rt-14-dev
 )
 BACKPORTS_PKGS=(meson python3-pycotap)
 

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libFuzzer driver for the smmuv3-modern core's "tear" harness. */
+#include "smmum-fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return smmum_fuzz_tear(data, size);
+}
