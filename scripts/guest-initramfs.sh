@@ -19,6 +19,9 @@
 # decompressed on the host; /init loads them in the order resolved here.
 # Cached in $SMMU_CACHE/initramfs by (kernel version, package version,
 # hash of tests/guest and of this script, busybox version).
+#
+# SMMUM_INITRD_EXTRA=DIR: copy DIR's contents over the tree as well (after
+# everything else; its content hash is part of the cache key).
 for _a in "$@"; do [ "$_a" = --no-cache ] && export SMMU_NO_CACHE=1; done
 . "$(dirname "$0")/lib.sh"
 
@@ -121,7 +124,13 @@ guest="$SMMU_TOP/tests/guest"
 ghash=$( (cd "$guest" && find . -type f ! -name '*~' | LC_ALL=C sort |
           xargs sha256sum; sha256sum < "$SMMU_TOP/scripts/guest-initramfs.sh"; echo "$bbver") | hash_stdin)
 outdir="$SMMU_CACHE/initramfs"
-out="$outdir/${KVER}_${PKGVER//:/_}_$ghash.cpio.gz"
+xtag=""
+if [ -n "${SMMUM_INITRD_EXTRA:-}" ]; then
+    [ -d "$SMMUM_INITRD_EXTRA" ] || die "SMMUM_INITRD_EXTRA: no folder $SMMUM_INITRD_EXTRA"
+    xtag=_x$( (cd "$SMMUM_INITRD_EXTRA" && find . -type f | LC_ALL=C sort |
+              xargs -r sha256sum; find . | LC_ALL=C sort) | hash_stdin)
+fi
+out="$outdir/${KVER}_${PKGVER//:/_}_$ghash$xtag.cpio.gz"
 if [ -f "$out" ]; then echo "$out"; exit 0; fi
 mkdir -p "$outdir"
 
@@ -197,7 +206,8 @@ mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,mnt,root}
 cp "$bb" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 cp "$guest/init.sh" "$stage/init"
-chmod 755 "$stage/init"
+cp "$guest/bench.sh" "$stage/bin/bench.sh"
+chmod 755 "$stage/init" "$stage/bin/bench.sh"
 for p in "$bindir"/*; do
     [ -f "$p" ] && [ -x "$p" ] && cp "$p" "$stage/bin/"
 done
@@ -207,6 +217,11 @@ LABEL=$LABEL
 KVER=$KVER
 PKGVER=$PKGVER
 EOF
+
+if [ -n "$xtag" ]; then
+    cp -a "$SMMUM_INITRD_EXTRA"/. "$stage/"
+    log "added $(find "$SMMUM_INITRD_EXTRA" -type f | wc -l) file(s) from $SMMUM_INITRD_EXTRA"
+fi
 
 tmp="$out.tmp.$$"
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |

@@ -7,7 +7,17 @@
 #
 #   scripts/guest-suite.sh [--iommu smmuv3|smmuv3-modern|none]
 #                          [--kernels "bookworm trixie sid"] [--timeout S]
-#                          [--no-cache]
+#                          [--modes "default DMA DMA-FQ identity"]
+#                          [--append "ARGS"] [--out DIR] [--no-cache]
+#
+# --modes    the boot-time default domain of each run: default (the
+#            kernel's own, the only mode unless asked), DMA (strict,
+#            iommu.strict=1), DMA-FQ (iommu.strict=0), identity
+#            (iommu.passthrough=1); every kernel boots once per mode
+# --append   extra kernel command line for every run (e.g. nokaslr)
+# --out      where runs go (default out/guest): <label>-<iommu>[-<mode>]/
+#            console.log, and on smmuv3-modern <same>.tear-report.jsonl
+#            plus <same>.tear-report.html
 #
 # QEMU: $QEMU, else the binary scripts/build-qemu.sh builds.
 # A kernel the archive cannot serve (and that is not cached from an earlier
@@ -25,17 +35,39 @@ MODERN_SKIP_REASON="disabled by SMMUM_GUEST_MODERN=0"
 iommu=smmuv3
 kernels="bookworm trixie sid"
 timeout=300
+modes=default
+gappend=""
+outdir=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --iommu) iommu=${2:?}; shift ;;
         --kernels) kernels=${2:?}; shift ;;
         --timeout) timeout=${2:?}; shift ;;
+        --modes) modes=${2:?}; shift ;;
+        --append) gappend=${2?}; shift ;;
+        --out) outdir=${2:?}; shift ;;
         --no-cache) ;;  # handled before lib.sh is sourced
         -h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1" ;;
     esac
     shift
 done
+
+for m in $modes; do
+    case "$m" in
+        default|DMA|DMA-FQ|identity) ;;
+        *) die "unknown mode $m (default, DMA, DMA-FQ, identity)" ;;
+    esac
+done
+mode_args() {
+    case "$1" in
+        DMA) echo "iommu.strict=1" ;;
+        DMA-FQ) echo "iommu.strict=0" ;;
+        identity) echo "iommu.passthrough=1" ;;
+    esac
+}
+outdir=${outdir:-$SMMU_TOP/out/guest}
+case "$outdir" in /*) ;; *) outdir="$PWD/$outdir" ;; esac
 
 n=0
 bad=0
@@ -46,6 +78,15 @@ tap() {  # tap ok|not-ok DESCRIPTION [DIRECTIVE]
     echo "$r $n - $2${3:+ # $3}"
 }
 diag() { sed 's/^/# /'; }
+
+# ---- the host-side report tools (no guest; fails on a broken tool) ----
+if selftest=$(/usr/bin/python3 "$SMMU_TOP/tests/guest/report-tools-test.py" \
+              "$SMMU_TOP/scripts" 2>&1); then
+    tap ok "report tools self-test ($(echo "$selftest" | grep -c '^ok') checks)"
+else
+    echo "$selftest" | grep -v '^ok' | diag
+    tap not-ok "report tools self-test"
+fi
 
 # ---- kernels (the archive may fail per suite; cached copies stay good) ----
 "$SMMU_TOP/scripts/fetch-kernels.sh" $kernels 2>&1 | diag || true
@@ -67,6 +108,7 @@ if [ -z "${QEMU:-}" ]; then
     export QEMU
 fi
 
+for mode in $modes; do
 for s in $kernels; do
     envf="$SMMU_CACHE/kernels/$s/current/kernel.env"
     status=$(cat "$SMMU_CACHE/kernels/$s/status" 2>/dev/null || echo "skipped: archive: never fetched")
@@ -77,11 +119,19 @@ for s in $kernels; do
     label=$(sed -n 's/^LABEL=//p' "$envf")
     kver=$(sed -n 's/^KVER=//p' "$envf")
     pkgver=$(sed -n 's/^PKGVER=//p' "$envf")
+    # The default mode keeps the names of the one-mode suite.
+    if [ "$mode" != default ]; then
+        label="$label-$mode"
+    fi
     [ "$status" = ok ] ||
         tap ok "$label $iommu archive refresh" \
             "skip ${status#skipped: } (running the cached $kver, $pkgver)"
-    out="$SMMU_TOP/out/guest/$label-$iommu"
-    mkdir -p "$SMMU_TOP/out/guest"
+    if [ "$mode" = default ]; then
+        out="$outdir/$label-$iommu"
+    else
+        out="$outdir/${label%-$mode}-$iommu-$mode"
+    fi
+    mkdir -p "$outdir"
     rm -rf "$out"
     rc=0
     report="$out.tear-report.jsonl"
@@ -92,6 +142,7 @@ for s in $kernels; do
                -global arm-smmuv3-modern.tear-report=$report"
     SMMUM_QEMU_EXTRA=$extra "$SMMU_TOP/scripts/guest-run.sh" --kernel "$s" \
         --iommu "$iommu" --timeout "$timeout" --out "$out" --qemu "$QEMU" \
+        --append "$(mode_args "$mode") $gappend" \
         >/dev/null 2>"$out.err" || rc=$?
     diag < "$out.err"
     rm -f "$out.err"
@@ -109,8 +160,10 @@ for s in $kernels; do
     done < <(grep '^SMMUM-CHECK ' "$log")
     if [ "$iommu" = smmuv3-modern ]; then
         # The model's own verdict: no tear of severity major or critical.
+        /usr/bin/python3 "$SMMU_TOP/scripts/tear-report-html.py" "$report" \
+            "$log" > "$out.tear-report.html" 2>/dev/null || true
         if summary=$(/usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" \
-                     "$report" 2>&1); then
+                     "$report" --console "$log" 2>&1); then
             tap ok "$label $iommu tear-report: $(echo "$summary" | head -1)"
         else
             echo "$summary" | diag
@@ -122,6 +175,7 @@ for s in $kernels; do
         1) tap not-ok "$label $iommu verdict: FAIL, log $log" ;;
         *) tap not-ok "$label $iommu verdict: none (hang, crash or timeout), log $log" ;;
     esac
+done
 done
 echo "1..$n"
 [ "$bad" -eq 0 ]

@@ -6,23 +6,44 @@
 # verdict, the kernel's SMMU probe lines and the model's tear report.
 #
 #   scripts/run.sh [--kernel bookworm|trixie|sid|PATH] [--iommu NAME]
-#                  [--append "ARGS"] [--no-cache]
+#                  [--modules DIR] [--cmdline|--append "ARGS"]
+#                  [--initrd-extra DIR] [--system-map FILE] [--kaslr]
+#                  [--out DIR] [--no-cache]
 #
-#   --kernel  a Debian kernel (default trixie, 6.12) or your own arm64
-#             Image (modules are then not loaded unless built in)
-#   --iommu   smmuv3-modern (default) or smmuv3 (upstream, to compare)
-#   --append  extra kernel command line, e.g. iommu.passthrough=1
-# Output: out/run/ keeps the console log and tear-report.jsonl.
-usage() { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+#   --kernel   a Debian kernel (default trixie, 6.12) or your own arm64
+#              Image (a path; without --modules only built-in drivers)
+#   --modules  your kernel's modules tree (the /lib/modules/<version>
+#              folder, or a folder holding lib/modules/<version>)
+#   --iommu    smmuv3-modern (default) or smmuv3 (upstream, to compare)
+#   --cmdline  extra kernel command line, e.g. iommu.passthrough=1
+#              (--append is the same option)
+#   --initrd-extra  a folder copied over the initramfs tree
+#   --system-map    the kernel's System.map: store PCs in the report are
+#              printed as symbol+offset (the guest boots with nokaslr)
+#   --kaslr    do not add nokaslr to the command line
+#   --out      output folder (default out/run)
+# Output: <out>/console.log, tear-report.jsonl and tear-report.html (the
+# report as a self-contained page with a timeline per StreamID).
+usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 kernel=trixie
 iommu=smmuv3-modern
 append=""
+modules=""
+initrd_extra=""
+sysmap=""
+kaslr=nokaslr
+out=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=${2:?--kernel needs a value}; shift ;;
         --iommu) iommu=${2:?--iommu needs a value}; shift ;;
-        --append) append=${2:?--append needs a value}; shift ;;
+        --append|--cmdline) append=${2:?$1 needs a value}; shift ;;
+        --modules) modules=${2:?--modules needs a folder}; shift ;;
+        --initrd-extra) initrd_extra=${2:?--initrd-extra needs a folder}; shift ;;
+        --system-map) sysmap=${2:?--system-map needs a file}; shift ;;
+        --kaslr) kaslr="" ;;
+        --out) out=${2:?--out needs a folder}; shift ;;
         --no-cache) export SMMU_NO_CACHE=1 ;;
         -h|--help) usage 0 ;;
         *) echo "unknown option: $1" >&2; usage 2 >&2 ;;
@@ -30,17 +51,59 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# Paths are the caller's, before we change folder.
+[ ! -e "$kernel" ] || kernel=$(readlink -f "$kernel")
+for v in modules initrd_extra sysmap out; do
+    [ -z "${!v}" ] || [ ! -e "${!v}" ] || printf -v "$v" %s "$(readlink -f "${!v}")"
+done
+case "$out" in ""|/*) ;; *) out="$PWD/$out" ;; esac
+
 . "$(dirname "$0")/lib.sh"
 cd "$SMMU_TOP"
-out="$SMMU_TOP/out/run"
+out=${out:-$SMMU_TOP/out/run}
 rm -rf "$out"
 mkdir -p "$out"
+for f in "$modules" "$initrd_extra" "$sysmap"; do
+    [ -z "$f" ] || [ -e "$f" ] || die "no such file or folder: $f"
+done
+[ -z "$sysmap" ] || sysmap=$(readlink -f "$sysmap")
+if [ -n "$initrd_extra" ]; then
+    export SMMUM_INITRD_EXTRA
+    SMMUM_INITRD_EXTRA=$(readlink -f "$initrd_extra")
+fi
 
 "$SMMU_TOP/scripts/setup-host.sh"
 build=$("$SMMU_TOP/scripts/build-qemu.sh")
 case "$kernel" in
     bookworm|trixie|sid) "$SMMU_TOP/scripts/fetch-kernels.sh" "$kernel" ;;
 esac
+if [ -n "$modules" ]; then
+    # Your kernel + your modules tree: describe them in a kernel.env.
+    [ -f "$kernel" ] || die "--modules needs --kernel PATH (an Image file)"
+    kimg=$(readlink -f "$kernel")
+    mdir=$(readlink -f "$modules")
+    if [ ! -e "$mdir/modules.order" ] && [ ! -d "$mdir/kernel" ]; then
+        sub=$(find "$mdir" -maxdepth 3 -mindepth 3 -path '*lib/modules/*' \
+              -type d | head -1)
+        [ -n "$sub" ] || die "$modules: no /lib/modules/<version> tree"
+        mdir=$sub
+    fi
+    kver=$(basename "$mdir")
+    key=$(echo "$kimg $(stat -c %Y "$kimg") $mdir $(stat -c %Y "$mdir")" |
+          hash_stdin)
+    envd="$SMMU_CACHE/kernels/local/$key"
+    mkdir -p "$envd"
+    cat > "$envd/kernel.env" <<ENV
+SUITE=local
+LABEL=local-$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+KVER=$kver
+PKG=local
+PKGVER=$key
+VMLINUZ=$kimg
+MODDIR=$mdir
+ENV
+    kernel="$envd/kernel.env"
+fi
 
 report="$out/tear-report.jsonl"
 extra=()
@@ -51,7 +114,7 @@ fi
 
 set +e
 SMMUM_QEMU_EXTRA="${extra[*]}" "$SMMU_TOP/scripts/guest-run.sh" \
-    --kernel "$kernel" --iommu "$iommu" --append "$append" \
+    --kernel "$kernel" --iommu "$iommu" --append "$kaslr $append" \
     --qemu "$build/qemu-system-aarch64" --out "$out"
 status=$?
 set -e
@@ -70,9 +133,17 @@ if [ "$iommu" = smmuv3-modern ]; then
     grep -a 'arm-smmuv3-modern: tear check' "$out/console.log" "$out"/*.err \
         2>/dev/null | sed 's/^[^:]*://' | head -5 || true
     if [ -s "$report" ]; then
-        /usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" "$report" --all
+        /usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" "$report" --all \
+            --console "$out/console.log" --timeline \
+            ${sysmap:+--system-map "$sysmap"} || true
     else
         echo "no findings recorded"
+    fi
+    if [ -f "$report" ]; then
+        /usr/bin/python3 "$SMMU_TOP/scripts/tear-report-html.py" "$report" \
+            "$out/console.log" ${sysmap:+--system-map "$sysmap"} \
+            > "$out/tear-report.html" || true
+        echo "HTML report: $out/tear-report.html"
     fi
 fi
 exit "$status"

@@ -6,7 +6,9 @@
 # Prints one machine-readable line per check,
 #   SMMUM-CHECK <name> PASS|FAIL|SKIP <detail>
 # progress lines "SMMUM-STEP <uptime> <what>", information lines
-# "SMMUM-INFO ...", then "SMMUM-VERDICT PASS|FAIL", the kernel log between
+# "SMMUM-INFO ...", one "SMMUM-DEV <bdf> <driver|none> <iommu group|none>"
+# per PCI function whenever drivers change (StreamID = BDF on bus 0: the
+# host's report tools join these with the model's tear report), then "SMMUM-VERDICT PASS|FAIL", the kernel log between
 # SMMUM-DMESG-BEGIN/END, and powers the machine off.
 #
 # Kernel command line (set by scripts/guest-run.sh):
@@ -19,6 +21,10 @@
 #                          240) report "watchdog FAIL", dump dmesg and power
 #                          off; not a verdict on speed, only on a hang
 #   smmum.shell=1          drop to a shell instead of powering off
+#   smmum.bench=NAME       run tests/guest/bench.sh NAME instead of the
+#                          workload (smmum.bench_mb=N scales disk reads)
+#   smmum.extra=0          skip the extended steps (VFIO cycles under
+#                          background DMA, NIC hot unplug/rescan, edu reset)
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -95,12 +101,21 @@ for m in $(cat /etc/smmum-modules); do
         bad="$bad $(basename "$m")"
     fi
 done
-if [ -z "$bad" ]; then
+if ! grep -q . /etc/smmum-modules; then
+    # A kernel brought without modules: its drivers must be built in.
+    check modules SKIP "no modules in the initramfs (built-in drivers only)"
+elif [ -z "$bad" ]; then
     check modules PASS "$nmod modules loaded"
 else
     check modules FAIL "could not load:$bad"
 fi
 step "modules loaded"
+
+# ---- benchmark runs (scripts/bench-guest.py) replace the workload ----
+BENCH=$(arg bench "")
+if [ -n "$BENCH" ]; then
+    exec /bin/bench.sh "$BENCH" "$(arg bench_mb 64)"
+fi
 
 # ---- SMMU probe ----
 dmesg | grep -i 'arm-smmu-v3' | head -20 | while read -r l; do
@@ -135,6 +150,17 @@ group_of() {
     [ -e "/sys/bus/pci/devices/$1/iommu_group" ] &&
         basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"
 }
+# SMMUM-DEV lines: which driver and group each function has right now.
+dev_lines() {
+    for _d in /sys/bus/pci/devices/*; do
+        [ -e "$_d" ] || continue
+        _drv=none
+        [ -e "$_d/driver" ] && _drv=$(basename "$(readlink "$_d/driver")")
+        echo "SMMUM-DEV $(basename "$_d") $_drv $(group_of "$(basename "$_d")" || echo none)"
+    done
+}
+dev_lines
+EXTRA=$(arg extra 1)
 for g in /sys/kernel/iommu_groups/*; do
     [ -d "$g" ] || continue
     info "iommu group $(basename "$g"): type $(cat "$g/type" 2>/dev/null)," \
@@ -147,6 +173,9 @@ else
     # its group when a driver probes it (edu is checked by the VFIO part).
     missing=""
     for b in $BLK $NETS $NVME; do
+        # a kernel brought without modules: only the functions it drives
+        grep -q . /etc/smmum-modules || [ -e "/sys/bus/pci/devices/$b/driver" ] ||
+            continue
         group_of "$b" >/dev/null || missing="$missing $b"
     done
     if [ -z "$(ls /sys/kernel/iommu_groups 2>/dev/null)" ]; then
@@ -257,6 +286,11 @@ net_test() {
 run_dev() {
     _name=$1 _node=$2 _test=$3 _arg=$4
     shift 4
+    if ! grep -q . /etc/smmum-modules && ! $_node >/dev/null 2>&1; then
+        # A kernel brought without modules and without this driver built in.
+        check "$_name" SKIP "no driver for $* (not built in, no modules given)"
+        return
+    fi
     if [ "$IOMMU" = none ] || ! group_of "$1" >/dev/null; then
         _types=default
     else
@@ -306,7 +340,49 @@ else
     check net SKIP "needs two virtio-net NICs"
 fi
 
+# ---- PCI hot unplug + rescan of the NIC pair, then DMA again ----
+if [ "$EXTRA" != 1 ]; then
+    :
+elif [ -n "$NET_A" ] && [ "$NET_A" != "$NET_B" ] && net_if "$NET_A" >/dev/null; then
+    step "net: hot unplug $NET_A $NET_B"
+    echo 1 > "/sys/bus/pci/devices/$NET_A/remove"
+    echo 1 > "/sys/bus/pci/devices/$NET_B/remove"
+    if [ -e "/sys/bus/pci/devices/$NET_A" ] || [ -e "/sys/bus/pci/devices/$NET_B" ]; then
+        check net-replug FAIL "a NIC is still present after remove"
+    else
+        step "net: rescan"
+        echo 1 > /sys/bus/pci/rescan
+        net_ifs() { net_if "$NET_A" && net_if "$NET_B"; }
+        if ! wait_for 30 net_ifs; then
+            check net-replug FAIL "NICs did not come back after rescan"
+        else
+            dev_lines
+            step "net: testing after rescan ($(net_ifs | tr '\n' ' '))"
+            if _msg=$(net_test); then
+                check net-replug PASS "removed, rescanned, groups" \
+                    "$(group_of "$NET_A") $(group_of "$NET_B"): $_msg"
+            else
+                check net-replug FAIL "after rescan: $_msg"
+            fi
+        fi
+    fi
+fi
+
 # ---- VFIO type1 with edu ----
+# run_counted CMD...: run a program that prints SMMUM-CHECK lines and count them
+run_counted() {
+    "$@" > /tmp/vfio.out 2>&1
+    rc=$?
+    cat /tmp/vfio.out
+    while read -r tag name res rest; do
+        [ "$tag" = SMMUM-CHECK ] || continue
+        case $res in
+            FAIL) FAILS=$((FAILS + 1)) ;;
+            PASS) PASSES=$((PASSES + 1)) ;;
+        esac
+    done < /tmp/vfio.out
+    return $rc
+}
 smmu_lines() {
     dmesg | grep 'arm-smmu-v3'
 }
@@ -314,6 +390,8 @@ if [ -z "$EDU" ]; then
     check vfio SKIP "no edu device"
 elif [ "$IOMMU" = none ]; then
     check vfio SKIP "VFIO type1 needs an IOMMU"
+elif ! grep -q . /etc/smmum-modules && [ ! -d /sys/bus/pci/drivers/vfio-pci ]; then
+    check vfio SKIP "kernel without modules has no built-in vfio-pci"
 else
     step "vfio: binding $EDU to vfio-pci"
     echo vfio-pci > "/sys/bus/pci/devices/$EDU/driver_override"
@@ -321,17 +399,9 @@ else
     if [ "$(basename "$(readlink "/sys/bus/pci/devices/$EDU/driver")")" != vfio-pci ]; then
         check vfio-bind FAIL "$EDU did not bind to vfio-pci"
     else
+        dev_lines
         ev0=$(smmu_lines | wc -l)
-        vfio-edu "$EDU" > /tmp/vfio.out 2>&1
-        rc=$?
-        cat /tmp/vfio.out
-        while read -r tag name res rest; do
-            [ "$tag" = SMMUM-CHECK ] || continue
-            case $res in
-                FAIL) FAILS=$((FAILS + 1)) ;;
-                PASS) PASSES=$((PASSES + 1)) ;;
-            esac
-        done < /tmp/vfio.out
+        run_counted vfio-edu "$EDU"
         if ! grep -q 'SMMUM-CHECK vfio-fault-read ' /tmp/vfio.out; then
             check vfio-complete FAIL "vfio-edu stopped early (exit $rc)"
         fi
@@ -356,6 +426,48 @@ else
         fi
     fi
 fi
+
+# ---- VFIO cycles while virtio-blk DMAs, then edu reset ----
+if [ "$EXTRA" = 1 ] && [ -n "$EDU" ] && [ "$IOMMU" != none ] &&
+   [ "$(basename "$(readlink "/sys/bus/pci/devices/$EDU/driver")")" = vfio-pci ]; then
+    _vda=$(blk_node) || _vda=/dev/null
+    _ref=$(dd if="$_vda" bs=64k count=16 $DIRECT 2>/dev/null | sha256sum)
+    rm -f /tmp/bg.log
+    step "vfio-cycles: background reads of $_vda start"
+    (
+        while [ ! -e /tmp/bg.stop ]; do
+            _s=$(dd if="$_vda" bs=64k count=16 $DIRECT 2>/dev/null | sha256sum)
+            [ "$_s" = "$_ref" ] && echo ok >> /tmp/bg.log || echo bad >> /tmp/bg.log
+        done
+    ) &
+    _bg=$!
+    wait_for 10 test -s /tmp/bg.log
+    run_counted vfio-edu "$EDU" --cycles 3 cycle
+    touch /tmp/bg.stop
+    wait "$_bg"
+    rm -f /tmp/bg.stop
+    _ok=$(grep -c ok /tmp/bg.log)
+    _bad=$(grep -c bad /tmp/bg.log)
+    step "vfio-cycles: background reads stopped"
+    if [ "$_vda" = /dev/null ]; then
+        check vfio-cycles-bg-dma SKIP "no virtio-blk disk for background DMA"
+    elif [ "$_ok" -gt 0 ] && [ "$_bad" -eq 0 ]; then
+        check vfio-cycles-bg-dma PASS "$_ok background 1 MiB reads of $_vda intact during the cycles"
+    else
+        check vfio-cycles-bg-dma FAIL "background reads of $_vda: $_ok intact, $_bad corrupt"
+    fi
+    if [ -e "/sys/bus/pci/devices/$EDU/reset" ]; then
+        step "edu: function reset via sysfs ($(cat "/sys/bus/pci/devices/$EDU/reset_method" 2>/dev/null))"
+        if echo 1 > "/sys/bus/pci/devices/$EDU/reset" 2>/tmp/reset.err; then
+            run_counted vfio-edu "$EDU" --cycles 1 after-reset
+        else
+            check edu-reset FAIL "writing reset: $(cat /tmp/reset.err)"
+        fi
+    else
+        check edu-reset SKIP "no reset method for $EDU (no FLR/PM reset, root bus)"
+    fi
+fi
+dev_lines
 
 # ---- kernel health ----
 if dmesg | grep -qE 'Call trace:|BUG:|Oops|WARNING:|Kernel panic'; then

@@ -5,6 +5,7 @@
  * space and check that its DMA goes through the IOMMU.
  *
  *   vfio-edu BDF
+ *   vfio-edu BDF --cycles N [TAG]
  *
  * Steps (one "SMMUM-CHECK vfio-<step> PASS|FAIL <detail>" line each):
  *   open      container + group + device, type1 IOMMU set, BAR0 mapped,
@@ -18,6 +19,12 @@
  *   fault-read   RAM->edu from the unmapped IOVA_A, then edu->RAM into a
  *             freshly mapped IOVA_C: the data must not be what sits in
  *             the unmapped page
+ * With --cycles, N rounds of the whole VFIO life cycle instead: open
+ * container and group (ownership claim), attach (SET_CONTAINER +
+ * SET_IOMMU: a paging domain), map, RAM->edu->RAM through the mapping,
+ * unmap, close device, group and container (detach: the group goes back
+ * to its kernel-owned domain).  One "SMMUM-CHECK vfio-<TAG>-<r>" line per
+ * round (TAG defaults to "cycle").
  * Exit status 0 when every step passed.  The edu DMA engine completes a
  * faulting transfer normally (QEMU drops the failed access), so the
  * observable proof of the fault is the memory content; the SMMU's event
@@ -192,6 +199,101 @@ static int group_of(const char *bdf)
     return atoi(slash ? slash + 1 : link);
 }
 
+/* One open/attach/map/DMA/unmap/detach/close round; 0 on success. */
+static int cycle(const char *bdf, int grp, const char *tag, int round)
+{
+    struct vfio_region_info bar = { .argsz = sizeof(bar) };
+    struct vfio_region_info cfg = { .argsz = sizeof(cfg) };
+    struct vfio_group_status gstat = { .argsz = sizeof(gstat) };
+    char path[64], name[64];
+    int container = -1, group = -1, device = -1, type, err = 0, same = 0;
+    uint8_t *buf = MAP_FAILED;
+    const char *what = "ok";
+    uint16_t cmd;
+    long long un = -1;
+
+    snprintf(name, sizeof(name), "%s-%d", tag, round);
+    step("%s: open container and group %d", name, grp);
+    container = open("/dev/vfio/vfio", O_RDWR);
+    snprintf(path, sizeof(path), "/dev/vfio/%d", grp);
+    group = container < 0 ? -1 : open(path, O_RDWR);
+    if (group < 0 || ioctl(group, VFIO_GROUP_GET_STATUS, &gstat) < 0 ||
+        !(gstat.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+        what = "open container/group failed";
+        goto out;
+    }
+    type = ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0
+           ? VFIO_TYPE1v2_IOMMU : VFIO_TYPE1_IOMMU;
+    step("%s: attach (set container + IOMMU)", name);
+    if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) < 0 ||
+        ioctl(container, VFIO_SET_IOMMU, type) < 0) {
+        what = "attach failed";
+        goto out;
+    }
+    device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+    bar.index = VFIO_PCI_BAR0_REGION_INDEX;
+    cfg.index = VFIO_PCI_CONFIG_REGION_INDEX;
+    if (device < 0 ||
+        ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &bar) < 0 ||
+        ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &cfg) < 0) {
+        what = "device fd / region info failed";
+        goto out;
+    }
+    bar0 = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, device,
+                bar.offset);
+    if (bar0 == MAP_FAILED ||
+        pread(device, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
+        what = "BAR0 / config failed";
+        goto out;
+    }
+    cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+    if (pwrite(device, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
+        what = "config write failed";
+        goto out;
+    }
+    buf = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) {
+        what = "out of memory";
+        goto out;
+    }
+    memset(buf, 0, 2 * PAGE);
+    fill(buf, PAGE, 0x3000 + round);
+    step("%s: map IOVA 0x%llx", name, (unsigned long long)IOVA_A);
+    if (dma_map(container, buf, IOVA_A, 2 * PAGE) < 0) {
+        what = "map failed";
+        goto out;
+    }
+    err |= edu_dma(IOVA_A, EDU_BUF, PAGE, 0);
+    err |= edu_dma(EDU_BUF, IOVA_A + PAGE, PAGE, 1);
+    same = !err && !memcmp(buf, buf + PAGE, PAGE);
+    step("%s: unmap", name);
+    un = dma_unmap(container, IOVA_A, 2 * PAGE);
+    what = err ? "DMA engine hung" : !same ? "DMA data MISMATCH"
+           : un != 2 * PAGE ? "unmap size wrong" : "ok";
+out:
+    if (bar0 && bar0 != MAP_FAILED) {
+        munmap((void *)bar0, bar.size);
+    }
+    bar0 = NULL;
+    if (buf != MAP_FAILED) {
+        munmap(buf, 2 * PAGE);
+    }
+    step("%s: detach and close", name);
+    if (device >= 0) {
+        close(device);
+    }
+    if (group >= 0) {
+        close(group);
+    }
+    if (container >= 0) {
+        close(container);
+    }
+    check(name, !strcmp(what, "ok"),
+          "open/attach/map/4 KiB RAM->edu->RAM/unmap/detach: %s", what);
+    return strcmp(what, "ok") != 0;
+}
+
 int main(int argc, char **argv)
 {
     struct vfio_group_status gstat = { .argsz = sizeof(gstat) };
@@ -205,8 +307,25 @@ int main(int argc, char **argv)
     uint8_t *buf, *expect;
     long long unmapped;
 
+    if (argc == 4 || argc == 5) {
+        if (strcmp(argv[2], "--cycles")) {
+            fprintf(stderr, "usage: %s BDF [--cycles N [TAG]]\n", argv[0]);
+            return 2;
+        }
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        grp = group_of(argv[1]);
+        if (grp < 0) {
+            check(argc == 5 ? argv[4] : "cycle", 0, "%s has no IOMMU group",
+                  argv[1]);
+            return 1;
+        }
+        for (i = 1; i <= atoi(argv[3]); i++) {
+            cycle(argv[1], grp, argc == 5 ? argv[4] : "cycle", i);
+        }
+        return failures ? 1 : 0;
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: %s BDF\n", argv[0]);
+        fprintf(stderr, "usage: %s BDF [--cycles N [TAG]]\n", argv[0]);
         return 2;
     }
     bdf = argv[1];
