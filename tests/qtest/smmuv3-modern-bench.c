@@ -13,6 +13,7 @@
  * spent translating.  Exits non-zero when a transfer does not arrive.
  */
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "smmum-qtest-util.h"
 
 #define IOVA        0x10000000ULL
@@ -63,7 +64,8 @@ int main(int argc, char **argv)
     long dmas;
     SmmumQt t;
 
-    if (argc < 3 || argc > 4 || (dmas = strtol(argv[2], NULL, 0)) <= 0) {
+    if (argc < 3 || argc > 4 || qemu_strtol(argv[2], NULL, 0, &dmas) ||
+        dmas <= 0) {
         fprintf(stderr, "usage: %s smmuv3|smmuv3-modern DMAS [QEMU-ARGS]\n",
                 argv[0]);
         return 2;
