@@ -216,9 +216,10 @@ static bool parse_enum(const char *prop, const char *val,
 
 /*
  * tear-check's default: `sync` everywhere.  `store` passes its access-
- * shape, reset and migration tests, but 2 of about 30 real-guest boots
- * with it ended in guest memory corruption (slab / stack) that has not
- * been explained yet, so it stays opt-in until that is understood.
+ * shape, reset and migration tests, but stress runs showed rare guest
+ * memory corruption on this model (in both feeder modes, not on upstream
+ * smmuv3) that is not explained yet: the least intrusive feeder stays
+ * the default until it is.
  */
 const char *smmuv3_modern_tear_default(SMMUv3ModernState *s)
 {
