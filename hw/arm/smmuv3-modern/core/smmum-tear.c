@@ -243,9 +243,40 @@ static void decode(SmmumTear *t, SmmumTearViewKind kind,
     }
 }
 
-static bool grp_diff(const void *a, const void *b, size_t len)
+/* The meaning groups of a structure, in class rank order. */
+typedef struct GroupSpan {
+    size_t off, len;
+    int group;
+} GroupSpan;
+
+#define GROUP_SPAN(type, field, group) \
+    { offsetof(type, field), G_SIZEOF_MEMBER(type, field), group }
+
+static const GroupSpan ste_groups[] = {
+    { 0, offsetof(SmmumSteMeaning, regime), G_OUTCOME },
+    GROUP_SPAN(SmmumSteMeaning, regime, G_REGIME),
+    GROUP_SPAN(SmmumSteMeaning, ats, G_ATS),
+    GROUP_SPAN(SmmumSteMeaning, perm, G_PERM),
+    GROUP_SPAN(SmmumSteMeaning, attr, G_ATTR),
+};
+
+static const GroupSpan cd_groups[] = {
+    { 0, offsetof(SmmumCdMeaning, regime), G_OUTCOME },
+    GROUP_SPAN(SmmumCdMeaning, regime, G_REGIME),
+    GROUP_SPAN(SmmumCdMeaning, perm, G_PERM),
+    GROUP_SPAN(SmmumCdMeaning, attr, G_ATTR),
+};
+
+static int first_group_diff(const void *a, const void *b,
+                            const GroupSpan *g, size_t n)
 {
-    return memcmp(a, b, len) != 0;
+    for (size_t i = 0; i < n; i++) {
+        if (memcmp((const char *)a + g[i].off, (const char *)b + g[i].off,
+                   g[i].len)) {
+            return g[i].group;
+        }
+    }
+    return G_EQUAL;
 }
 
 /* First group in which two meanings differ, or G_EQUAL. */
@@ -253,41 +284,12 @@ static int group_diff(SmmumTearViewKind kind, const TearMeaning *x,
                       const TearMeaning *y)
 {
     if (kind == SMMUM_TEAR_VIEW_STE) {
-        const SmmumSteMeaning *a = &x->ste, *b = &y->ste;
-
-        if (grp_diff(a, b, offsetof(SmmumSteMeaning, regime))) {
-            return G_OUTCOME;
-        }
-        if (memcmp(&a->regime, &b->regime, sizeof(a->regime))) {
-            return G_REGIME;
-        }
-        if (memcmp(&a->ats, &b->ats, sizeof(a->ats))) {
-            return G_ATS;
-        }
-        if (memcmp(&a->perm, &b->perm, sizeof(a->perm))) {
-            return G_PERM;
-        }
-        if (memcmp(&a->attr, &b->attr, sizeof(a->attr))) {
-            return G_ATTR;
-        }
-        return G_EQUAL;
+        return first_group_diff(&x->ste, &y->ste, ste_groups,
+                                G_N_ELEMENTS(ste_groups));
     }
     if (kind == SMMUM_TEAR_VIEW_CD) {
-        const SmmumCdMeaning *a = &x->cd, *b = &y->cd;
-
-        if (grp_diff(a, b, offsetof(SmmumCdMeaning, regime))) {
-            return G_OUTCOME;
-        }
-        if (memcmp(&a->regime, &b->regime, sizeof(a->regime))) {
-            return G_REGIME;
-        }
-        if (memcmp(&a->perm, &b->perm, sizeof(a->perm))) {
-            return G_PERM;
-        }
-        if (memcmp(&a->attr, &b->attr, sizeof(a->attr))) {
-            return G_ATTR;
-        }
-        return G_EQUAL;
+        return first_group_diff(&x->cd, &y->cd, cd_groups,
+                                G_N_ELEMENTS(cd_groups));
     }
     if (x->l1.valid != y->l1.valid) {
         return G_OUTCOME;
