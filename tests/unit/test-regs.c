@@ -52,8 +52,8 @@ static void test_idregs(Fixture *f, gconstpointer data)
     g_assert_cmphex(rd(f, SMMUM_IDR0), ==, 0x094c709b);
     /* IDR1: CMDQS=19, EVENTQS=19, SSIDSIZE=20, SIDSIZE=16. */
     g_assert_cmphex(rd(f, SMMUM_IDR1), ==, 0x02730510);
-    /* IDR3: RIL (range invalidation). */
-    g_assert_cmphex(rd(f, SMMUM_IDR3), ==, 0x400);
+    /* IDR3: RIL (range invalidation), FWB (stage 2 forced write-back). */
+    g_assert_cmphex(rd(f, SMMUM_IDR3), ==, 0x500);
     /* IDR5: GRAN64K, GRAN16K, GRAN4K, OAS=44 bits. */
     g_assert_cmphex(rd(f, SMMUM_IDR5), ==, 0x74);
 

@@ -662,6 +662,64 @@ static void test_l1std(void)
     }
 }
 
+/*
+ * STE.S2FWB means something only with IDR3.FWB; the core advertises FWB
+ * with stage 2 unless the s2fwb choice is off.
+ */
+static void test_s2fwb(void)
+{
+    FakeMem mem;
+    SmmumCore core;
+    SmmumConfig cfg;
+    SmmumHost host;
+    SmmumIdRegs r = base_idr();
+    SmmumSteMeaning m, m_fwb0;
+    uint64_t w[8];
+    static const struct {
+        bool s2fwb, stage2, want;
+    } cases[] = {
+        { true, true, true }, { false, true, false }, { true, false, false },
+    };
+
+    make_ste(w, SMMUM_STE_CFG_S2);
+    SET(w, SMMUM_STE_S2FWB, 1, 1);
+    decode(&r, w, &m);
+    g_assert_cmpint(m.attr.s2_fwb, ==, 0);          /* RES0 without FWB */
+    idr_set(&r, 3, SMMUM_IDR3_FWB, 1, 1);
+    decode(&r, w, &m);
+    g_assert_cmpint(m.attr.s2_fwb, ==, 1);
+    SET(w, SMMUM_STE_S2FWB, 1, 0);
+    decode(&r, w, &m_fwb0);
+    g_assert_cmpint(m_fwb0.attr.s2_fwb, ==, 0);
+    g_assert_cmpmem(&m.regime, sizeof(m.regime),
+                    &m_fwb0.regime, sizeof(m_fwb0.regime));
+    /* Nested: the stage 2 half carries it too. */
+    make_ste(w, SMMUM_STE_CFG_NESTED);
+    SET(w, SMMUM_STE_S2FWB, 1, 1);
+    decode(&r, w, &m);
+    g_assert_cmpint(m.outcome, ==, SMMUM_OUT_TRANSLATE);
+    g_assert_cmpint(m.attr.s2_fwb, ==, 1);
+    /* Stage 1 only: no stage 2 attributes at all. */
+    make_ste(w, SMMUM_STE_CFG_S1);
+    SET(w, SMMUM_STE_S2FWB, 1, 1);
+    decode(&r, w, &m);
+    g_assert_cmpint(m.attr.s2_fwb, ==, 0);
+
+    fake_mem_init(&mem);
+    host = fake_mem_host(&mem);
+    for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
+        smmum_config_default(&cfg);
+        g_assert_true(cfg.s2fwb);
+        cfg.s2fwb = cases[i].s2fwb;
+        cfg.stage2 = cases[i].stage2;
+        smmum_core_init(&core, &cfg, &host);
+        g_assert_cmpint(SMMUM_EX(smmum_mmio_read(&core, SMMUM_IDR3, 4),
+                                 SMMUM_IDR3_FWB, 1), ==, cases[i].want);
+        smmum_core_finalize(&core);
+    }
+    fake_mem_destroy(&mem);
+}
+
 /* The core's ID registers feed the decoders. */
 static void test_idregs_from_core(void)
 {
@@ -701,5 +759,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ste/random-words", test_random_words);
     g_test_add_func("/l1std/decode", test_l1std);
     g_test_add_func("/ste/idregs-from-core", test_idregs_from_core);
+    g_test_add_func("/ste/s2fwb", test_s2fwb);
     return g_test_run();
 }

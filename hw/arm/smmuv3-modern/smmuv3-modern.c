@@ -513,6 +513,7 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_BOOL("gran64k", SMMUv3ModernState, cfg.gran64k, true),
     DEFINE_PROP_BOOL("httu", SMMUv3ModernState, cfg.httu, true),
     DEFINE_PROP_BOOL("ril", SMMUv3ModernState, cfg.ril, true),
+    DEFINE_PROP_BOOL("s2fwb", SMMUv3ModernState, cfg.s2fwb, true),
     DEFINE_PROP_UINT32("cfgcache-size", SMMUv3ModernState, cfg.cfgcache_size,
                        256),
     DEFINE_PROP_BOOL("cfgcache-sticky", SMMUv3ModernState,

@@ -50,6 +50,7 @@ void smmum_config_default(SmmumConfig *cfg)
     cfg->cd2l = true;
     cfg->httu = true;
     cfg->ril = true;
+    cfg->s2fwb = true;
 }
 
 static int oas_encoding(unsigned bits)
@@ -129,6 +130,8 @@ static void compute_idrs(SmmumCore *s)
 
     s->idr[2] = 0;
     s->idr[3] = SMMUM_DEP(0, SMMUM_IDR3_RIL, 1, c->ril);
+    s->idr[3] = SMMUM_DEP(s->idr[3], SMMUM_IDR3_FWB, 1,
+                          c->s2fwb && c->stage2);
     s->idr[4] = 0;
 
     v = 0;

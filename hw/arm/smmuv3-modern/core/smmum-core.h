@@ -91,6 +91,7 @@ typedef struct SmmumConfig {
     bool vmid16;            /* IDR0.VMID16 */
     bool ats;               /* IDR0.ATS */
     bool ril;               /* IDR3.RIL */
+    bool s2fwb;             /* IDR3.FWB (advertised with stage2 only) */
     bool httu;              /* IDR0.HTTU = 0b10 (HA and HD) */
     bool attr_types_ovr;    /* IDR1.ATTR_TYPES_OVR */
     bool attr_perms_ovr;    /* IDR1.ATTR_PERMS_OVR */
