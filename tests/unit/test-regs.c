@@ -59,10 +59,14 @@ static void test_idregs(Fixture *f, gconstpointer data)
 
     /* What does not work yet is refused. */
     smmum_config_default(&cfg);
-    cfg.ats = true;
+    cfg.attr_types_ovr = true;
     err = smmum_config_validate(&cfg);
     g_assert_nonnull(err);
     g_free(err);
+    /* ATS is a choice (IDR0.ATS; CR0.ATSCHK becomes writable). */
+    smmum_config_default(&cfg);
+    cfg.ats = true;
+    g_assert_null(smmum_config_validate(&cfg));
     smmum_config_default(&cfg);
     cfg.stage1 = false;
     err = smmum_config_validate(&cfg);

@@ -244,11 +244,7 @@ static unsigned execute(SmmumCore *s, const uint64_t c[2])
         smmum_tlbi(s, &t);
         return SMMUM_CERROR_NONE;
     case SMMUM_CMD_ATC_INV:
-        if (!idr0(s, SMMUM_IDR0_ATS, 1)) {
-            return SMMUM_CERROR_ILL;
-        }
-        /* No ATS endpoint is modelled: nothing to invalidate. */
-        return SMMUM_CERROR_NONE;
+        return smmum_atc_inv_cmd(s, c);
     case SMMUM_CMD_PRI_RESP:
         if (!idr0(s, SMMUM_IDR0_PRI, 1)) {
             return SMMUM_CERROR_ILL;
@@ -261,6 +257,10 @@ static unsigned execute(SmmumCore *s, const uint64_t c[2])
     case SMMUM_CMD_SYNC:
         if (SMMUM_EX(c[0], SMMUM_SYNC_CS, 2) == 3) {
             return SMMUM_CERROR_ILL;
+        }
+        /* It waits for ATC invalidations: one failed, so does the SYNC. */
+        if (smmum_atc_sync_failed(s)) {
+            return SMMUM_CERROR_ATC_INV_SYNC;
         }
         sync_complete(s, c);
         return SMMUM_CERROR_NONE;

@@ -87,9 +87,6 @@ char *smmum_config_validate(const SmmumConfig *cfg)
     if ((cfg->ssidsize || cfg->cd2l) && !cfg->stage1) {
         return g_strdup("ssidsize and cd2l need stage1");
     }
-    if (cfg->ats) {
-        return g_strdup("ats is not implemented yet");
-    }
     if (cfg->attr_types_ovr || cfg->attr_perms_ovr) {
         return g_strdup("attribute overrides are not implemented yet");
     }
@@ -222,6 +219,7 @@ void smmum_core_reset(SmmumCore *s)
     s->eventq_irq_cfg0 = 0;
     s->eventq_irq_cfg1 = 0;
     s->eventq_irq_cfg2 = 0;
+    s->atc_inv_failed = false;
     smmum_core_drop_caches(s);
     if (s->obs.reset) {
         s->obs.reset(s->obs.opaque);

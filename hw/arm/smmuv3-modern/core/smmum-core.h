@@ -33,6 +33,8 @@ typedef enum SmmumLogKind {
     SMMUM_LOG_UNIMP,        /* the guest used something not modelled */
 } SmmumLogKind;
 
+typedef struct SmmumAtcInv SmmumAtcInv;
+
 /*
  * What the core needs from its host.  All guest-memory accesses are made
  * by the SMMU itself (queues, tables, MSIs); they return false when the
@@ -57,6 +59,14 @@ typedef struct SmmumHost {
      */
     bool (*cmpxchg64)(void *opaque, uint64_t pa, uint64_t expect,
                       uint64_t new_val, uint64_t *seen);
+    /*
+     * Optional (ATS): deliver a CMD_ATC_INV to the ATC of the endpoint
+     * with StreamID inv->sid as an ATS Invalidate Request; return true
+     * when its Invalidation Completion arrived, false when it failed or
+     * timed out (the next CMD_SYNC then fails with CERROR_ATC_INV_SYNC).
+     * Without it an ATC_INV completes with nothing invalidated.
+     */
+    bool (*atc_inv)(void *opaque, const SmmumAtcInv *inv);
     /*
      * Optional: translations handed out before may be stale (for IOMMU
      * UNMAP notifiers).  Called when a TLBI command is consumed, with
@@ -108,6 +118,23 @@ typedef struct SmmumConfig {
     uint32_t iotlb_size;
 } SmmumConfig;
 
+/* An ATC invalidation (CMD_ATC_INV) as the host delivers it. */
+struct SmmumAtcInv {
+    uint32_t sid;
+    uint32_t ssid;          /* valid when ssv */
+    bool ssv;
+    bool global;            /* Global: global entries of every PASID too */
+    uint64_t addr;          /* start, aligned to the span */
+    uint8_t size_log2;      /* span is 2^size_log2 bytes (12..64) */
+};
+
+/* PCIe Address Type of a transaction (IHI 0070 3.9). */
+typedef enum SmmumAt {
+    SMMUM_AT_UNTRANSLATED = 0,  /* an ordinary transaction */
+    SMMUM_AT_TRANSLATED,        /* ATS Translated: addr is an output */
+    SMMUM_AT_TRANSLATION_REQ,   /* ATS Translation Request (smmum_ats_*) */
+} SmmumAt;
+
 /* A DMA transaction as the host hands it to the core. */
 typedef struct SmmumTxn {
     uint32_t sid;           /* StreamID */
@@ -117,6 +144,8 @@ typedef struct SmmumTxn {
     bool priv;              /* privileged (PnU) */
     bool instr;             /* instruction fetch (InD) */
     uint64_t addr;          /* input address */
+    uint8_t at;             /* SmmumAt; 0 for ordinary transactions */
+    bool nw;                /* translation requests: No Write (read only) */
 } SmmumTxn;
 
 typedef enum SmmumXlateStatus {
@@ -129,7 +158,17 @@ typedef struct SmmumXlate {
     uint64_t pa;            /* output address of txn.addr */
     uint64_t addr_mask;     /* size - 1 of the naturally aligned region */
     bool read, write;       /* permissions for that region */
+    /* Translation requests only (see smmum_ats_translate). */
+    uint8_t ats_resp;       /* SmmumAtsResp */
+    bool exec, global;      /* execute permitted; nG=0 translation */
 } SmmumXlate;
+
+/* Completion status of an ATS Translation Request. */
+typedef enum SmmumAtsResp {
+    SMMUM_ATS_SUCCESS = 0,  /* read/write (both 0: no access) are valid */
+    SMMUM_ATS_UR,           /* Unsupported Request: ATS not enabled */
+    SMMUM_ATS_CA,           /* Completer Abort: configuration error */
+} SmmumAtsResp;
 
 typedef struct SmmumQueue {
     uint64_t base;          /* *_BASE register */
@@ -200,6 +239,11 @@ typedef struct SmmumCore {
      */
     uint64_t xlate_gen;
     SmmumFast *fast;
+    /*
+     * An ATC_INV consumed since the last completed CMD_SYNC got no
+     * Invalidation Completion: that CMD_SYNC fails (CERROR_ATC_INV_SYNC).
+     */
+    bool atc_inv_failed;
 } SmmumCore;
 
 /* Fill *cfg with the defaults the device properties start from. */
@@ -233,6 +277,12 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
 
 /* Translate one transaction. */
 void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
+/*
+ * Answer an ATS Translation Request (txn->at is ignored): out->ats_resp
+ * and, on success, the translated address and permissions of the region
+ * (smmum-ats.c).
+ */
+void smmum_ats_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
 
 /*
  * Record an event in the event queue (dropped when EVTQEN=0 or the

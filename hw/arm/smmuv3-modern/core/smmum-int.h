@@ -20,6 +20,14 @@ void smmum_signal(SmmumCore *s, SmmumIrq line, uint64_t cfg0, uint32_t cfg1,
 /* Consume commands while CMDQEN=1 and no CMDQ_ERR is active. */
 void smmum_cmdq_process(SmmumCore *s);
 
+/* CMD_ATC_INV (smmum-ats.c); returns a CMDQ_CONS.ERR code. */
+unsigned smmum_atc_inv_cmd(SmmumCore *s, const uint64_t c[2]);
+/*
+ * Did an ATC_INV since the last completed CMD_SYNC fail?  Clears the
+ * condition: the CMD_SYNC about to complete fails instead.
+ */
+bool smmum_atc_sync_failed(SmmumCore *s);
+
 /* Tell the host every translation it holds may be stale. */
 void smmum_notify_inval_all(SmmumCore *s);
 

@@ -253,6 +253,7 @@ typedef struct XlCtx {
     SmmumTlbTag tag;
     bool s1_r, s2_r;            /* record faults: CD.R, STE.S2R */
     uint8_t privcfg, instcfg;   /* STE overrides */
+    bool ats_split;             /* translation request, EATS=0b10 */
 } XlCtx;
 
 /*
@@ -406,6 +407,52 @@ static void xlate_from_entry(const SmmumTxn *txn, const SmmumIotlbEntry *e,
                priv, instr, out);
 }
 
+/*
+ * An ATS Translation Request (IHI 0070 3.9.1): always a fresh walk, asking
+ * for write unless No Write, else for read.  Translation faults are for
+ * the device to resolve (PRI): no event, a completion granting nothing.
+ * An external abort on the walk is recorded and answered CA.  Split-stage
+ * (EATS=0b10) answers with the IPA of the nested walk.
+ */
+static void ats_walk(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
+                     SmmumXlate *out)
+{
+    SmmumWalkMem mem = {
+        .opaque = s,
+        .read64 = walk_read64,
+        .cmpxchg64 = s->cfg.httu && s->host.cmpxchg64 ? walk_cmpxchg64
+                                                      : NULL,
+    };
+    SmmumWalkReq req;
+    SmmumWalkResult res;
+    bool priv, instr;
+
+    effective_attrs(txn, x, &priv, &instr);
+    req = (SmmumWalkReq) {
+        .addr = txn->addr, .write = !txn->nw, .instr = false, .priv = priv,
+    };
+    smmum_walk(&mem, &x->cfg, &req, &res);
+    if (!res.ok && res.fault.type == SMMUM_FAULT_PERMISSION && req.write) {
+        req.write = false;      /* a read-only region: grant read */
+        smmum_walk(&mem, &x->cfg, &req, &res);
+    }
+    if (!res.ok) {
+        if (res.fault.type == SMMUM_FAULT_WALK_EABT) {
+            raise_fault(s, txn, &res.fault, x->s1_r, x->s2_r);
+            return;
+        }
+        out->status = SMMUM_XLATE_OK;
+        out->pa = 0;
+        out->read = out->write = false;
+        return;
+    }
+    xlate_from(txn, x->ats_split ? res.ipa : res.pa, res.size_shift,
+               res.perm, priv, false, out);
+    out->write = out->write && !txn->nw;
+    out->exec = smmum_perm_allows(res.perm, false, true, priv);
+    out->global = res.global;
+}
+
 /* IOTLB, then walk, for a transaction whose configuration is x. */
 static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
                           FastSlot *f, SmmumXlate *out)
@@ -424,6 +471,10 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
     uint64_t page = txn->addr >> 12;
     bool priv, instr;
 
+    if (txn->at == SMMUM_AT_TRANSLATION_REQ) {
+        ats_walk(s, txn, x, out);
+        return;
+    }
     effective_attrs(txn, x, &priv, &instr);
     if (s->iotlb) {
         uint64_t gen = smmum_iotlb_gen(s->iotlb);
@@ -556,6 +607,8 @@ static void translate_config(SmmumCore *s, const SmmumTxn *txn,
 
     x.privcfg = ste->perm.privcfg;
     x.instcfg = ste->perm.instcfg;
+    x.ats_split = txn->at == SMMUM_AT_TRANSLATION_REQ &&
+                  ste->ats.eats == 2;
     x.s1_r = cfg->s1 && cd.perm.r;
     x.s2_r = cfg->s2 && ste->perm.s2_r;
     x.tag.stage = cfg->s1 ? SMMUM_TLB_S1 : SMMUM_TLB_S2;
@@ -564,6 +617,64 @@ static void translate_config(SmmumCore *s, const SmmumTxn *txn,
     x.tag.asid = cfg->s1 ? cd.regime.asid : 0;
 
     translate_ctx(s, txn, &x, fast_fill(s, txn, false, cd_idx, &x), out);
+}
+
+/*
+ * ATS traffic the STE does not allow (IHI 0070 3.9.1, STE.EATS; EATS is
+ * IGNORED, so 0, for bypass): a translation request is answered UR with
+ * F_BAD_ATS_TREQ, a translated transaction aborts with F_TRANSL_FORBIDDEN.
+ * An aborting STE takes the ordinary path (a configuration abort stays
+ * silent and answers UR, an invalid STE records C_BAD_STE and answers CA).
+ */
+static bool ats_refused(SmmumCore *s, const SmmumTxn *txn,
+                        const SmmumSteMeaning *m, SmmumXlate *out)
+{
+    bool treq = txn->at == SMMUM_AT_TRANSLATION_REQ;
+
+    if (m->outcome == SMMUM_OUT_ABORT) {
+        if (treq && m->abort_why == SMMUM_ABORT_CONFIG) {
+            out->ats_resp = SMMUM_ATS_UR;
+        }
+        return false;
+    }
+    if (m->outcome == SMMUM_OUT_TRANSLATE && m->ats.eats) {
+        return false;
+    }
+    raise_event(s, txn, treq ? SMMUM_EVT_F_BAD_ATS_TREQ
+                             : SMMUM_EVT_F_TRANSL_FORBIDDEN, 0);
+    if (treq) {
+        out->ats_resp = SMMUM_ATS_UR;
+    }
+    return true;
+}
+
+/*
+ * An ATS Translated transaction the STE allows (CR0.ATSCHK=1): full ATS
+ * passes it untranslated, split-stage ATS translates it at stage 2.
+ */
+static void ats_translated(SmmumCore *s, const SmmumTxn *txn,
+                           const SmmumSteMeaning *ste, SmmumXlate *out)
+{
+    XlCtx x = { 0 };
+    SmmumIdRegs idr;
+
+    if (ste->ats.eats != 2) {
+        pass_through(txn, out);
+        return;
+    }
+    smmum_idregs_from_core(s, &idr);
+    if (!smmum_walk_s2_params(&idr, ste, &x.cfg.s2p)) {
+        raise_event(s, txn, SMMUM_EVT_C_BAD_STE, 0);
+        return;
+    }
+    x.cfg.s2 = true;
+    x.privcfg = ste->perm.privcfg;
+    x.instcfg = ste->perm.instcfg;
+    x.s2_r = ste->perm.s2_r;
+    x.tag.stage = SMMUM_TLB_S2;
+    x.tag.regime = SMMUM_TLB_EL1;
+    x.tag.vmid = ste->regime.s2_vmid;
+    translate_ctx(s, txn, &x, NULL, out);
 }
 
 /* A transaction whose configuration the fast path holds. */
@@ -595,7 +706,8 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
     out->addr_mask = 0xfff;
     out->status = SMMUM_XLATE_ABORT;
 
-    f = fast_find(s, txn);
+    /* ATS traffic never takes the fast path. */
+    f = txn->at ? NULL : fast_find(s, txn);
     if (f) {
         translate_fast(s, txn, f, out);
         return;
@@ -603,9 +715,16 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
 
     if (!(s->cr0ack & SMMUM_CR0_SMMUEN)) {
         /* SMMU disabled: GBPA decides between bypass and abort. */
-        if (!(s->gbpa & SMMUM_GBPA_ABORT)) {
+        if (txn->at == SMMUM_AT_TRANSLATION_REQ) {
+            out->ats_resp = SMMUM_ATS_UR;   /* no ATS without the SMMU */
+        } else if (!(s->gbpa & SMMUM_GBPA_ABORT)) {
             pass_through(txn, out);
         }
+        return;
+    }
+    if (txn->at == SMMUM_AT_TRANSLATED && !(s->cr0ack & SMMUM_CR0_ATSCHK)) {
+        /* CR0.ATSCHK=0: translated traffic passes without an STE lookup. */
+        pass_through(txn, out);
         return;
     }
 
@@ -625,6 +744,9 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
     if (s->obs.txn) {
         s->obs.txn(s->obs.opaque, txn->sid, txn->ssid, txn->ssv);
     }
+    if (txn->at && ats_refused(s, txn, &m, out)) {
+        return;
+    }
 
     switch (m.outcome) {
     case SMMUM_OUT_ABORT:
@@ -643,6 +765,10 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
         pass_through(txn, out);
         return;
     default:
+        if (txn->at == SMMUM_AT_TRANSLATED) {
+            ats_translated(s, txn, &m, out);
+            return;
+        }
         if (!(m.regime.config & 1) && txn->ssv) {
             raise_event(s, txn, SMMUM_EVT_C_BAD_SUBSTREAMID, 0);
             return;

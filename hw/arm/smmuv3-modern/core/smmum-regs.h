@@ -230,6 +230,9 @@
 #define SMMUM_TLBI_SCALE        20  /* 5 bits */
 #define SMMUM_TLBI_VMID         32  /* 16 bits */
 #define SMMUM_TLBI_ASID         48  /* 16 bits */
+/* CMD_ATC_INV: Global in dword0, Size[5:0] and Addr[63:12] in dword1 */
+#define SMMUM_ATC_INV_GLOBAL    9
+#define SMMUM_ATC_INV_SIZE      0   /* 6 bits */
 /* TLBI dword1 */
 #define SMMUM_TLBI_LEAF         0
 #define SMMUM_TLBI_TTL          8   /* 2 bits */
