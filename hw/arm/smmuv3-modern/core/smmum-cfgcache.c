@@ -184,3 +184,30 @@ unsigned smmum_cfgcache_invalidate(SmmumCfgCache *c, const SmmumCfgi *cfgi)
     }
     return n;
 }
+
+static gint cc_more_recent(gconstpointer a, gconstpointer b)
+{
+    const SmmumCcEntry *x = *(SmmumCcEntry *const *)a;
+    const SmmumCcEntry *y = *(SmmumCcEntry *const *)b;
+
+    return x->stamp < y->stamp ? 1 : x->stamp > y->stamp ? -1 : 0;
+}
+
+void smmum_cfgcache_foreach(SmmumCfgCache *c,
+                            void (*fn)(void *opaque, const SmmumCcEntry *e),
+                            void *opaque)
+{
+    GPtrArray *all = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer e;
+
+    g_hash_table_iter_init(&it, c->tab);
+    while (g_hash_table_iter_next(&it, NULL, &e)) {
+        g_ptr_array_add(all, e);
+    }
+    g_ptr_array_sort(all, cc_more_recent);
+    for (unsigned i = 0; i < all->len; i++) {
+        fn(opaque, g_ptr_array_index(all, i));
+    }
+    g_ptr_array_free(all, TRUE);
+}

@@ -70,5 +70,12 @@ void smmum_cfgcache_touch(SmmumCfgCache *c, const SmmumCcEntry *e);
 void smmum_cfgcache_insert(SmmumCfgCache *c, const SmmumCcEntry *e);
 /* Apply one CMD_CFGI_*; returns the number of entries removed. */
 unsigned smmum_cfgcache_invalidate(SmmumCfgCache *c, const SmmumCfgi *cfgi);
+/*
+ * Call fn for every entry, most recently used first, without marking any
+ * used (inspection); fn must not change the cache.
+ */
+void smmum_cfgcache_foreach(SmmumCfgCache *c,
+                            void (*fn)(void *opaque, const SmmumCcEntry *e),
+                            void *opaque);
 
 #endif

@@ -385,3 +385,14 @@ bool smmum_tlbi_range(const SmmumIdRegs *idr, const SmmumTlbi *tlbi,
     }
     return true;
 }
+
+void smmum_iotlb_foreach(SmmumIotlb *t,
+                         void (*fn)(void *opaque, const SmmumIotlbEntry *e),
+                         void *opaque)
+{
+    for (GList *l = t->lru.head; l; l = l->next) {
+        const Node *n = l->data;
+
+        fn(opaque, &n->e);
+    }
+}

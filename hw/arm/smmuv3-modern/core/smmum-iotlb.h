@@ -105,6 +105,13 @@ void smmum_iotlb_entry_from_walk(SmmumIotlbEntry *e, const SmmumTlbTag *tag,
  * Unknown opcodes remove nothing.
  */
 unsigned smmum_iotlb_invalidate(SmmumIotlb *t, const SmmumTlbi *tlbi);
+/*
+ * Call fn for every entry, most recently used first, without marking any
+ * used (inspection); fn must not change the IOTLB.
+ */
+void smmum_iotlb_foreach(SmmumIotlb *t,
+                         void (*fn)(void *opaque, const SmmumIotlbEntry *e),
+                         void *opaque);
 
 /*
  * The address range [*start, *start + *len) a TLBI names, for IOMMU

@@ -2147,3 +2147,39 @@ void smmum_tear_get_counters(SmmumTear *t, SmmumTearCounters *c)
 {
     *c = t->cnt;
 }
+
+void smmum_tear_foreach_view(SmmumTear *t,
+                             void (*fn)(void *opaque,
+                                        const SmmumTearViewInfo *vi),
+                             void *opaque)
+{
+    GHashTableIter it;
+    gpointer value;
+
+    g_hash_table_iter_init(&it, t->views);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        const TearView *v = value;
+        SmmumTearViewInfo vi = {
+            .kind = v->key.kind,
+            .sid = v->key.sid,
+            .idx = v->key.idx,
+            .addr = v->key.addr,
+            .nwords = v->n,
+            .reachable = v->reachable,
+            .pending = v->pending,
+            .transition = v->tr_open,
+            .missing_inval = v->mi_armed,
+            .window = v->window,
+            .txns = v->win_txns,
+        };
+
+        for (unsigned g = 0; g < v->n && g < 8; g++) {
+            vi.a[g] = v->a[g];
+            vi.cur[g] = v->cur[g];
+            if (v->vals[g]) {
+                vi.values = MAX(vi.values, v->vals[g]->len);
+            }
+        }
+        fn(opaque, &vi);
+    }
+}

@@ -225,6 +225,30 @@ void smmum_tear_regs_from_core(const struct SmmumCore *s,
 
 void smmum_tear_get_counters(SmmumTear *t, SmmumTearCounters *c);
 
+/* One view's window as inspection shows it (smmum-inspect.c). */
+typedef struct SmmumTearViewInfo {
+    SmmumTearViewKind kind;
+    uint32_t sid;
+    uint32_t idx;               /* SSID (CD) or L1 index (L1STD, L1CD) */
+    uint64_t addr;
+    unsigned nwords;            /* 8, or 1 for L1 descriptors */
+    bool reachable;
+    bool pending;               /* covering CFGI consumed, SYNC not done */
+    bool transition;            /* a committed transition is running */
+    bool missing_inval;         /* a change awaits its CFGI + SYNC */
+    uint64_t window;            /* windows this view closed so far */
+    unsigned values;            /* most values one granule held so far */
+    uint64_t txns;              /* transactions served in this window */
+    uint64_t a[8];              /* image at the window's start */
+    uint64_t cur[8];            /* last recorded image */
+} SmmumTearViewInfo;
+
+/* Call fn for every live view, in no particular order. */
+void smmum_tear_foreach_view(SmmumTear *t,
+                             void (*fn)(void *opaque,
+                                        const SmmumTearViewInfo *vi),
+                             void *opaque);
+
 const char *smmum_tear_class_name(SmmumTearClass c);
 const char *smmum_tear_severity_name(SmmumTearSeverity s);
 const char *smmum_tear_rec_type_name(SmmumTearRecType r);
