@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Summarise a smmuv3-modern tear report (JSON Lines, schema 1).
+"""Summarise a smmuv3-modern tear report (JSON Lines, schema 2).
 
     tear-summary.py REPORT.jsonl [--all] [--console LOG] [--timeline]
                     [--system-map FILE]
@@ -28,7 +28,11 @@ import json
 import re
 import sys
 
-SCHEMA = 1
+SCHEMA = 2
+# Maintenance-checker record types (view "iotlb", schema 2).
+MAINT_TYPES = ('stale-translation', 'missing-tlb-maintenance',
+               'dma-before-invalidation', 'fq-use-after-unmap',
+               'break-before-make', 'leaf-tlbi-of-table')
 SEVERITIES = ['info', 'minor', 'major', 'critical']
 
 
@@ -267,6 +271,7 @@ def stats(records):
         'global_bypass': ty.get('global-bypass', 0),
         'exposure': sum(r.get('exposure') or 0 for r in records
                         if r.get('type') != 'transition'),
+        'maint': {t: ty[t] for t in MAINT_TYPES if ty.get(t)},
     }
 
 
@@ -348,7 +353,21 @@ def describe(rec):
         where += f' ssid {rec.get("ssid")}'
     if 'l1_index' in rec:
         where += f' index {rec["l1_index"]}'
-    words.append(f'{where} @{rec.get("addr", "?")}')
+    if view == 'iotlb':
+        e = rec.get('entry') or {}
+        d = rec.get('descriptor') or {}
+        where += (f' {e.get("stage")} asid {e.get("asid")} vmid '
+                  f'{e.get("vmid")} iova {e.get("iova")}+{e.get("size")}')
+        words.append(f'{where}: {rec.get("change")}, descriptor '
+                     f'@{d.get("pa")} {d.get("old")} -> {d.get("new")}')
+        for t in rec.get('missed_tlbis') or []:
+            words.append(f'{t.get("op")}(asid {t.get("asid")} vmid '
+                         f'{t.get("vmid")} addr {t.get("addr")}) missed: '
+                         + ','.join(t.get('missed_because') or []))
+        if rec.get('removed_by'):
+            words.append(f'removed by {rec["removed_by"].get("op")}')
+    else:
+        words.append(f'{where} @{rec.get("addr", "?")}')
     if view == 'ste' and rec.get('a') and rec.get('b'):
         words.append(f'{ste_label(rec["a"])} -> {ste_label(rec["b"])}')
     if rec.get('reason'):

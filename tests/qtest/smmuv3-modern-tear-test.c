@@ -125,7 +125,7 @@ static void test_missing_invalidation(void)
         if (strstr(lines[i], "\"type\":\"missing-invalidation\"")) {
             g_assert(strstr(lines[i], "\"view\":\"ste\""));
             g_assert(strstr(lines[i], "\"sid\":16"));
-            g_assert(strstr(lines[i], "\"schema\":1"));
+            g_assert(strstr(lines[i], "\"schema\":2"));
             found = true;
         }
     }

@@ -52,6 +52,9 @@ void smmum_tlbi(SmmumCore *s, const SmmumTlbi *t)
     SmmumIdRegs idr;
     uint64_t start = 0, len = 0;
 
+    if (s->tlb_obs.tlbi) {
+        s->tlb_obs.tlbi(s->tlb_obs.opaque, t);
+    }
     if (s->iotlb) {
         smmum_iotlb_invalidate(s->iotlb, t);
     }
@@ -172,6 +175,9 @@ static void sync_complete(SmmumCore *s, const uint64_t c[2])
     }
     if (s->obs.sync_completed) {
         s->obs.sync_completed(s->obs.opaque);
+    }
+    if (s->tlb_obs.sync_completed) {
+        s->tlb_obs.sync_completed(s->tlb_obs.opaque);
     }
 }
 

@@ -81,6 +81,9 @@ char *smmum_config_validate(const SmmumConfig *cfg)
         return g_strdup_printf("oas=%u: must be one of 32, 36, 40, 42, 44, "
                                "48, 52", cfg->oas_bits);
     }
+    if (cfg->bbml > 2) {
+        return g_strdup_printf("bbml=%u: must be 0, 1 or 2", cfg->bbml);
+    }
     if (!cfg->gran4k && !cfg->gran16k && !cfg->gran64k) {
         return g_strdup("at least one translation granule must be supported");
     }
@@ -129,6 +132,7 @@ static void compute_idrs(SmmumCore *s)
     s->idr[3] = SMMUM_DEP(0, SMMUM_IDR3_RIL, 1, c->ril);
     s->idr[3] = SMMUM_DEP(s->idr[3], SMMUM_IDR3_FWB, 1,
                           c->s2fwb && c->stage2);
+    s->idr[3] = SMMUM_DEP(s->idr[3], SMMUM_IDR3_BBML, 2, c->bbml);
     s->idr[4] = 0;
 
     v = 0;
@@ -177,6 +181,16 @@ void smmum_core_set_observer(SmmumCore *s, const SmmumObserver *obs)
     } else {
         memset(&s->obs, 0, sizeof(s->obs));
     }
+}
+
+void smmum_core_set_tlb_observer(SmmumCore *s, const SmmumTlbObserver *o)
+{
+    if (o) {
+        s->tlb_obs = *o;
+    } else {
+        memset(&s->tlb_obs, 0, sizeof(s->tlb_obs));
+    }
+    smmum_iotlb_set_observer(s->iotlb, o ? &s->tlb_obs : NULL);
 }
 
 void smmum_idregs_from_core(const SmmumCore *s, SmmumIdRegs *idr)

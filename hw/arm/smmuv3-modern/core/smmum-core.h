@@ -101,6 +101,12 @@ typedef struct SmmumConfig {
     bool vmid16;            /* IDR0.VMID16 */
     bool ats;               /* IDR0.ATS */
     bool ril;               /* IDR3.RIL */
+    /*
+     * IDR3.BBML, 0..2: the break-before-make level advertised (the IOTLB
+     * never raises a TLB conflict by itself, which every level allows;
+     * the maintenance checker judges block-size changes by it).
+     */
+    uint8_t bbml;
     bool s2fwb;             /* IDR3.FWB (advertised with stage2 only) */
     bool httu;              /* IDR0.HTTU = 0b10 (HA and HD) */
     bool attr_types_ovr;    /* IDR1.ATTR_TYPES_OVR */
@@ -229,6 +235,7 @@ typedef struct SmmumCore {
 
     /* Not architectural state: dropped on migration and reset. */
     SmmumObserver obs;
+    SmmumTlbObserver tlb_obs;   /* maintenance checker (smmum-maint.h) */
     SmmumCfgCache *cfgcache;
     SmmumIotlb *iotlb;
     /*
@@ -264,6 +271,8 @@ void smmum_core_drop_caches(SmmumCore *s);
 void smmum_core_finalize(SmmumCore *s);
 /* Install the observer (the tear checker); NULL removes it. */
 void smmum_core_set_observer(SmmumCore *s, const SmmumObserver *obs);
+/* Install the IOTLB observer (the maintenance checker); NULL removes it. */
+void smmum_core_set_tlb_observer(SmmumCore *s, const SmmumTlbObserver *o);
 /* The ID-register view structures are decoded under. */
 void smmum_idregs_from_core(const SmmumCore *s, SmmumIdRegs *idr);
 

@@ -32,6 +32,7 @@ struct SmmumIotlb {
     GQueue lru;                 /* head: most recently used */
     unsigned per_size[64];      /* entries per size_shift */
     uint64_t gen;               /* bumped whenever an entry may change */
+    const SmmumTlbObserver *obs;    /* entries entering / leaving */
 };
 
 static guint key_hash(gconstpointer p)
@@ -71,9 +72,17 @@ SmmumIotlb *smmum_iotlb_new(const SmmumIdRegs *idr, unsigned capacity)
     return t;
 }
 
+void smmum_iotlb_set_observer(SmmumIotlb *t, const SmmumTlbObserver *o)
+{
+    t->obs = o;
+}
+
 void smmum_iotlb_flush(SmmumIotlb *t)
 {
     t->gen++;
+    if (t->obs && t->obs->tlb_remove) {
+        t->obs->tlb_remove(t->obs->opaque, NULL, NULL);
+    }
     g_hash_table_remove_all(t->map);
     g_queue_init(&t->lru);
     memset(t->per_size, 0, sizeof(t->per_size));
@@ -150,8 +159,11 @@ static Key make_key(const SmmumIotlb *t, const SmmumTlbTag *tag,
     return k;
 }
 
-static void node_remove(SmmumIotlb *t, Node *n)
+static void node_remove(SmmumIotlb *t, Node *n, const SmmumTlbi *why)
 {
+    if (t->obs && t->obs->tlb_remove) {
+        t->obs->tlb_remove(t->obs->opaque, &n->e, why);
+    }
     g_queue_unlink(&t->lru, &n->link);
     t->per_size[n->key.size_shift]--;
 }
@@ -194,14 +206,14 @@ void smmum_iotlb_insert(SmmumIotlb *t, const SmmumIotlbEntry *e)
     k = make_key(t, &e->tag, e->global, e->size_shift, e->iova);
     n = g_hash_table_lookup(t->map, &k);
     if (n) {
-        node_remove(t, n);
+        node_remove(t, n, NULL);
         g_hash_table_remove(t->map, &k);
     }
     while (g_hash_table_size(t->map) >= t->capacity) {
         GList *old = g_queue_peek_tail_link(&t->lru);
         Node *victim = old->data;
 
-        node_remove(t, victim);
+        node_remove(t, victim, NULL);
         g_hash_table_remove(t->map, &victim->key);
     }
     n = g_new0(Node, 1);
@@ -215,6 +227,9 @@ void smmum_iotlb_insert(SmmumIotlb *t, const SmmumIotlbEntry *e)
     g_hash_table_insert(t->map, &n->key, n);
     g_queue_push_head_link(&t->lru, &n->link);
     t->per_size[k.size_shift]++;
+    if (t->obs && t->obs->tlb_insert) {
+        t->obs->tlb_insert(t->obs->opaque, &n->e);
+    }
 }
 
 void smmum_iotlb_entry_from_walk(SmmumIotlbEntry *e, const SmmumTlbTag *tag,
@@ -347,7 +362,7 @@ unsigned smmum_iotlb_invalidate(SmmumIotlb *t, const SmmumTlbi *tlbi)
         Node *n = val;
 
         if (entry_hit(&m, n)) {
-            node_remove(t, n);
+            node_remove(t, n, tlbi);
             g_hash_table_iter_remove(&it);
             removed++;
         }

@@ -13,6 +13,7 @@
 
 #include "smmum-meaning.h"
 #include "smmum-walk.h"
+#include "smmum-observer.h"
 
 typedef enum SmmumTlbStage {
     SMMUM_TLB_S1 = 1,       /* stage 1 only, or nested (combined) */
@@ -71,6 +72,11 @@ typedef struct SmmumIotlb SmmumIotlb;
 /* idr supplies RIL (range TLBI), ASID16/VMID16 widths. */
 SmmumIotlb *smmum_iotlb_new(const SmmumIdRegs *idr, unsigned capacity);
 void smmum_iotlb_free(SmmumIotlb *t);
+/*
+ * Tell o (or nobody, NULL) about entries entering and leaving: its
+ * tlb_insert and tlb_remove hooks.  o must outlive t or be removed.
+ */
+void smmum_iotlb_set_observer(SmmumIotlb *t, const SmmumTlbObserver *o);
 /* Drop every entry (reset; SMMUEN 1 -> 0 is the caller's choice). */
 void smmum_iotlb_flush(SmmumIotlb *t);
 unsigned smmum_iotlb_count(const SmmumIotlb *t);

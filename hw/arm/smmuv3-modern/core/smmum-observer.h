@@ -61,4 +61,48 @@ typedef struct SmmumObserver {
     void (*reset)(void *opaque);
 } SmmumObserver;
 
+/*
+ * What the functional model tells an observer (the maintenance checker)
+ * about its IOTLB: walks that fill it, entries entering and leaving it,
+ * transactions served from it, TLBIs and SYNCs.  Installed with
+ * smmum_core_set_tlb_observer(); every hook is optional and costs a
+ * pointer test when absent.
+ */
+struct SmmumWalkMem;
+struct SmmumWalkCfg;
+struct SmmumIotlbEntry;
+struct SmmumTlbi;
+struct SmmumTxn;
+
+typedef struct SmmumTlbObserver {
+    void *opaque;
+    /*
+     * A walk for txn under cfg is about to be made through *mem (which
+     * the observer may replace by one forwarding to it, to see the
+     * descriptors it reads).  A successful walk is followed by
+     * tlb_insert of the entry made from it.
+     */
+    void (*walk_begin)(void *opaque, struct SmmumWalkMem *mem,
+                       const struct SmmumWalkCfg *cfg,
+                       const struct SmmumTxn *txn);
+    /* e entered the IOTLB (e stays valid until tlb_remove(e)). */
+    void (*tlb_insert)(void *opaque, const struct SmmumIotlbEntry *e);
+    /*
+     * e leaves the IOTLB: removed by tlbi, or (tlbi NULL) evicted or
+     * replaced.  e NULL: every entry leaves (flush, reset).
+     */
+    void (*tlb_remove)(void *opaque, const struct SmmumIotlbEntry *e,
+                       const struct SmmumTlbi *tlbi);
+    /*
+     * txn is about to be served from e.  Returning false terminates it
+     * with F_TLB_CONFLICT instead.
+     */
+    bool (*tlb_hit)(void *opaque, const struct SmmumIotlbEntry *e,
+                    const struct SmmumTxn *txn);
+    /* A TLBI command was consumed (called before it is applied). */
+    void (*tlbi)(void *opaque, const struct SmmumTlbi *tlbi);
+    /* A CMD_SYNC completed. */
+    void (*sync_completed)(void *opaque);
+} SmmumTlbObserver;
+
 #endif

@@ -453,6 +453,22 @@ static void ats_walk(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
     out->global = res.global;
 }
 
+/*
+ * May txn be served from IOTLB entry e?  The maintenance checker may
+ * answer no (a break-before-make violation it reports as a TLB
+ * conflict): F_TLB_CONFLICT, the transaction is terminated.
+ */
+static bool tlb_hit_ok(SmmumCore *s, const SmmumIotlbEntry *e,
+                       const SmmumTxn *txn)
+{
+    if (!s->tlb_obs.tlb_hit || s->tlb_obs.tlb_hit(s->tlb_obs.opaque, e,
+                                                  txn)) {
+        return true;
+    }
+    raise_event(s, txn, SMMUM_EVT_F_TLB_CONFLICT, 0);
+    return false;
+}
+
 /* IOTLB, then walk, for a transaction whose configuration is x. */
 static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
                           FastSlot *f, SmmumXlate *out)
@@ -488,6 +504,9 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
             if (fp->e && fp->gen == gen && fp->page == page &&
                 fp->priv == priv && fp->instr == instr &&
                 (txn->write ? fp->write : fp->read)) {
+                if (!tlb_hit_ok(s, fp->e, txn)) {
+                    return;
+                }
                 /* What smmum_iotlb_lookup would return, and do. */
                 smmum_iotlb_touch(s->iotlb, fp->e);
                 out->status = SMMUM_XLATE_OK;
@@ -500,6 +519,9 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
         }
         hit = smmum_iotlb_lookup(s->iotlb, &x->tag, txn->addr);
         if (hit && smmum_perm_allows(hit->perm, txn->write, instr, priv)) {
+            if (!tlb_hit_ok(s, hit, txn)) {
+                return;
+            }
             xlate_from_entry(txn, hit, priv, instr, out);
             if (fp) {
                 fp->gen = gen;
@@ -519,6 +541,9 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
     req = (SmmumWalkReq) {
         .addr = txn->addr, .write = txn->write, .instr = instr, .priv = priv,
     };
+    if (s->tlb_obs.walk_begin && s->iotlb) {
+        s->tlb_obs.walk_begin(s->tlb_obs.opaque, &mem, &x->cfg, txn);
+    }
     smmum_walk(&mem, &x->cfg, &req, &res);
     if (!res.ok) {
         raise_fault(s, txn, &res.fault, x->s1_r, x->s2_r);

@@ -25,7 +25,7 @@
 #include "smmum-meaning.h"
 #include "smmum-observer.h"
 
-#define SMMUM_TEAR_SCHEMA_VERSION 1
+#define SMMUM_TEAR_SCHEMA_VERSION 2     /* 2: maintenance records */
 
 typedef enum SmmumTearMode {
     SMMUM_TEAR_OFF = 0,

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern core: maintenance checker records as JSON Lines
+ * (json-glib), as plain words and as a summary.  Schema:
+ * docs/tear-report-schema.md (version 2).
+ */
+#include <string.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "smmum-maint.h"
+
+static const char *const kind_names[SMMUM_MAINT__MAX] = {
+    [SMMUM_MAINT_STALE] = "stale-translation",
+    [SMMUM_MAINT_MISSING] = "missing-tlb-maintenance",
+    [SMMUM_MAINT_LATE] = "dma-before-invalidation",
+    [SMMUM_MAINT_FQ] = "fq-use-after-unmap",
+    [SMMUM_MAINT_BBM] = "break-before-make",
+    [SMMUM_MAINT_LEAF] = "leaf-tlbi-of-table",
+};
+
+static const char *const check_names[SMMUM_MAINT__MAX] = {
+    [SMMUM_MAINT_STALE] = "stale",
+    [SMMUM_MAINT_MISSING] = "missing",
+    [SMMUM_MAINT_LATE] = "late",
+    [SMMUM_MAINT_FQ] = "fq",
+    [SMMUM_MAINT_BBM] = "bbm",
+    [SMMUM_MAINT_LEAF] = "leaf",
+};
+
+static const char *const change_names[SMMUM_CHG__MAX] = {
+    [SMMUM_CHG_NONE] = "none",
+    [SMMUM_CHG_UNMAP] = "unmap",
+    [SMMUM_CHG_NARROW] = "narrow-permission",
+    [SMMUM_CHG_REMAP] = "remap",
+    [SMMUM_CHG_RESIZE] = "resize",
+    [SMMUM_CHG_ATTR] = "attributes",
+};
+
+static const char *const miss_names[SMMUM_MISS__BITS] = {
+    "stage", "vmid", "asid", "global", "address", "ttl", "tg",
+};
+
+#define NAME(tab, i) ((unsigned)(i) < G_N_ELEMENTS(tab) && (tab)[i] ? \
+                      (tab)[i] : "?")
+
+const char *smmum_maint_kind_name(SmmumMaintKind k)
+{
+    return NAME(kind_names, k);
+}
+
+const char *smmum_maint_check_name(SmmumMaintKind k)
+{
+    return NAME(check_names, k);
+}
+
+const char *smmum_maint_change_name(SmmumMaintChange c)
+{
+    return NAME(change_names, c);
+}
+
+const char *smmum_maint_miss_name(unsigned bit)
+{
+    return NAME(miss_names, bit);
+}
+
+const char *smmum_tlbi_op_name(uint8_t op)
+{
+    switch (op) {
+    case SMMUM_TLBI_NH_ALL:
+        return "TLBI_NH_ALL";
+    case SMMUM_TLBI_NH_ASID:
+        return "TLBI_NH_ASID";
+    case SMMUM_TLBI_NH_VA:
+        return "TLBI_NH_VA";
+    case SMMUM_TLBI_NH_VAA:
+        return "TLBI_NH_VAA";
+    case SMMUM_TLBI_EL2_ALL:
+        return "TLBI_EL2_ALL";
+    case SMMUM_TLBI_EL2_ASID:
+        return "TLBI_EL2_ASID";
+    case SMMUM_TLBI_EL2_VA:
+        return "TLBI_EL2_VA";
+    case SMMUM_TLBI_EL2_VAA:
+        return "TLBI_EL2_VAA";
+    case SMMUM_TLBI_S12_VMALL:
+        return "TLBI_S12_VMALL";
+    case SMMUM_TLBI_S2_IPA:
+        return "TLBI_S2_IPA";
+    case SMMUM_TLBI_NSNH_ALL:
+        return "TLBI_NSNH_ALL";
+    default:
+        return "?";
+    }
+}
+
+static void add_hex(JsonBuilder *b, const char *name, uint64_t v)
+{
+    char buf[24];
+
+    g_snprintf(buf, sizeof(buf), "0x%" G_GINT64_MODIFIER "x", v);
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, buf);
+}
+
+static void add_int(JsonBuilder *b, const char *name, int64_t v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, v);
+}
+
+static void add_str(JsonBuilder *b, const char *name, const char *v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, v);
+}
+
+static void add_bool(JsonBuilder *b, const char *name, bool v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, v);
+}
+
+static void add_tlbi(JsonBuilder *b, const SmmumMaintTlbi *t, bool missed)
+{
+    json_builder_begin_object(b);
+    add_str(b, "op", smmum_tlbi_op_name(t->t.opcode));
+    add_int(b, "asid", t->t.asid);
+    add_int(b, "vmid", t->t.vmid);
+    add_hex(b, "addr", t->t.addr);
+    add_bool(b, "leaf", t->t.leaf);
+    add_int(b, "ttl", t->t.ttl);
+    add_int(b, "tg", t->t.tg);
+    add_int(b, "num", t->t.num);
+    add_int(b, "scale", t->t.scale);
+    if (t->len) {
+        add_hex(b, "range_start", t->start);
+        add_hex(b, "range_len", t->len);
+    }
+    add_int(b, "seq", (int64_t)t->seq);
+    add_int(b, "vcnt", (int64_t)t->vcnt);
+    if (missed) {
+        json_builder_set_member_name(b, "missed_because");
+        json_builder_begin_array(b);
+        for (unsigned i = 0; i < SMMUM_MISS__BITS; i++) {
+            if (t->missed & (1u << i)) {
+                json_builder_add_string_value(b, smmum_maint_miss_name(i));
+            }
+        }
+        json_builder_end_array(b);
+    }
+    json_builder_end_object(b);
+}
+
+static const char *stage_name(const SmmumIotlbEntry *e)
+{
+    if (e->tag.stage == SMMUM_TLB_S2) {
+        return "s2";
+    }
+    return e->tag.regime == SMMUM_TLB_EL2 ? "el2" : "s1";
+}
+
+char *smmum_maint_record_to_json(const SmmumMaintRecord *r)
+{
+    JsonBuilder *b = json_builder_new();
+    JsonGenerator *gen;
+    JsonNode *root;
+    char *out;
+
+    json_builder_begin_object(b);
+    add_int(b, "schema", SMMUM_TEAR_SCHEMA_VERSION);
+    add_str(b, "type", smmum_maint_kind_name(r->kind));
+    add_str(b, "severity", smmum_tear_severity_name(r->sev));
+    add_str(b, "mode", "maint");
+    add_str(b, "view", "iotlb");
+    add_int(b, "sid", r->sid);
+    if (r->ssv) {
+        add_int(b, "ssid", r->ssid);
+    }
+    json_builder_set_member_name(b, "entry");
+    json_builder_begin_object(b);
+    add_str(b, "stage", stage_name(&r->entry));
+    add_int(b, "vmid", r->entry.tag.vmid);
+    if (r->entry.tag.stage == SMMUM_TLB_S1) {
+        add_int(b, "asid", r->entry.tag.asid);
+        add_bool(b, "global", r->entry.global);
+    }
+    add_hex(b, "iova", r->entry.iova);
+    add_hex(b, "size", 1ULL << r->entry.size_shift);
+    add_hex(b, "pa", r->entry.pa);
+    add_int(b, "level", r->entry.level);
+    add_int(b, "granule", 1 << r->entry.granule);
+    add_int(b, "perm", r->entry.perm);
+    json_builder_end_object(b);
+    add_str(b, "change", smmum_maint_change_name(r->change));
+    json_builder_set_member_name(b, "now");
+    if (r->new_valid && r->change != SMMUM_CHG_NARROW) {
+        json_builder_begin_object(b);
+        add_hex(b, "pa", r->new_pa);
+        add_hex(b, "size", 1ULL << r->new_size_shift);
+        add_int(b, "perm", r->new_perm);
+        json_builder_end_object(b);
+    } else if (r->new_valid) {
+        json_builder_begin_object(b);
+        add_int(b, "perm", r->new_perm);
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
+    json_builder_set_member_name(b, "descriptor");
+    json_builder_begin_object(b);
+    add_hex(b, "pa", r->desc_pa);
+    if (r->desc_level_known) {
+        add_int(b, "level", r->desc_level);
+    }
+    add_int(b, "index", r->desc_index);
+    add_int(b, "of", r->ndescs);
+    add_hex(b, "old", r->desc_old);
+    add_hex(b, "new", r->desc_new);
+    json_builder_end_object(b);
+    add_str(b, "detected", r->detected ? r->detected : "?");
+    add_int(b, "detect_seq", (int64_t)r->detect_seq);
+    add_int(b, "detect_vcnt", (int64_t)r->detect_vcnt);
+    json_builder_set_member_name(b, "missed_tlbis");
+    json_builder_begin_array(b);
+    for (unsigned i = 0; i < r->ntlbis && i < SMMUM_MAINT_MAX_TLBIS; i++) {
+        add_tlbi(b, &r->tlbis[i], true);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "removed_by");
+    if (r->removed_by_tlbi) {
+        add_tlbi(b, &r->removal, false);
+    } else {
+        json_builder_add_null_value(b);
+    }
+    if (r->reason) {
+        add_str(b, "reason", r->reason);
+    }
+    add_int(b, "exposure", (int64_t)r->exposure);
+    add_int(b, "exposure_after_tlbi", (int64_t)r->exposure_stale);
+    add_int(b, "bbml", r->bbml);
+    if (r->kind == SMMUM_MAINT_BBM) {
+        add_bool(b, "tlb_conflict", r->conflict);
+    }
+    json_builder_set_member_name(b, "idr");
+    json_builder_begin_array(b);
+    for (unsigned i = 0; i < 6; i++) {
+        char buf[16];
+
+        g_snprintf(buf, sizeof(buf), "0x%08x", r->idr.idr[i]);
+        json_builder_add_string_value(b, buf);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+
+    root = json_builder_get_root(b);
+    gen = json_generator_new();
+    json_generator_set_root(gen, root);
+    out = json_generator_to_data(gen, NULL);
+    json_node_unref(root);
+    g_object_unref(gen);
+    g_object_unref(b);
+    return out;
+}
+
+char *smmum_maint_record_describe(const SmmumMaintRecord *r)
+{
+    GString *s = g_string_new("smmuv3-modern maint-check: ");
+    const SmmumIotlbEntry *e = &r->entry;
+
+    g_string_append_printf(s, "%s severity=%s sid=0x%x",
+                           smmum_maint_kind_name(r->kind),
+                           smmum_tear_severity_name(r->sev), r->sid);
+    if (r->ssv) {
+        g_string_append_printf(s, " ssid=%u", r->ssid);
+    }
+    g_string_append_printf(s, " %s", stage_name(e));
+    if (e->tag.stage == SMMUM_TLB_S1) {
+        g_string_append_printf(s, " asid=%u", e->tag.asid);
+    }
+    g_string_append_printf(s, " vmid=%u iova=0x%" G_GINT64_MODIFIER "x"
+                           "+0x%" G_GINT64_MODIFIER "x -> 0x%"
+                           G_GINT64_MODIFIER "x; %s: descriptor @0x%"
+                           G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x"
+                           " -> 0x%" G_GINT64_MODIFIER "x",
+                           e->tag.vmid, e->iova,
+                           (uint64_t)1 << e->size_shift,
+                           e->pa, smmum_maint_change_name(r->change),
+                           r->desc_pa, r->desc_old, r->desc_new);
+    for (unsigned i = 0; i < r->ntlbis && i < SMMUM_MAINT_MAX_TLBIS; i++) {
+        const SmmumMaintTlbi *t = &r->tlbis[i];
+
+        g_string_append_printf(s, "; %s asid=%u vmid=%u addr=0x%"
+                               G_GINT64_MODIFIER "x missed:",
+                               smmum_tlbi_op_name(t->t.opcode), t->t.asid,
+                               t->t.vmid, t->t.addr);
+        for (unsigned j = 0; j < SMMUM_MISS__BITS; j++) {
+            if (t->missed & (1u << j)) {
+                g_string_append_printf(s, " %s", smmum_maint_miss_name(j));
+            }
+        }
+    }
+    if (r->removed_by_tlbi) {
+        g_string_append_printf(s, "; removed by %s",
+                               smmum_tlbi_op_name(r->removal.t.opcode));
+    } else if (r->reason) {
+        g_string_append_printf(s, "; %s", r->reason);
+    }
+    if (r->exposure) {
+        g_string_append_printf(s, "; %" G_GUINT64_FORMAT " DMA served",
+                               r->exposure);
+    }
+    if (r->conflict) {
+        g_string_append(s, "; F_TLB_CONFLICT");
+    }
+    return g_string_free(s, FALSE);
+}
+
+char *smmum_maint_summary(const SmmumMaintCounters *c)
+{
+    GString *s = g_string_new("");
+    uint64_t findings = 0;
+
+    for (unsigned k = 0; k < SMMUM_MAINT__MAX; k++) {
+        findings += c->records[k];
+    }
+    g_string_append_printf(s, "%" G_GUINT64_FORMAT " finding(s)", findings);
+    for (unsigned k = 0; k < SMMUM_MAINT__MAX; k++) {
+        if (c->records[k]) {
+            g_string_append_printf(s, " %s=%" G_GUINT64_FORMAT,
+                                   smmum_maint_kind_name(k), c->records[k]);
+        }
+    }
+    g_string_append_printf(s, "; checked: %" G_GUINT64_FORMAT " entries, %"
+                           G_GUINT64_FORMAT " hits, %" G_GUINT64_FORMAT
+                           " descriptor reads, %" G_GUINT64_FORMAT
+                           " TLBIs, %" G_GUINT64_FORMAT " SYNCs (%"
+                           G_GUINT64_FORMAT " neighbours, %"
+                           G_GUINT64_FORMAT " skipped); changed entries:",
+                           c->entries, c->hits, c->descs_read, c->tlbis,
+                           c->syncs, c->neighbours, c->skipped);
+    for (unsigned i = 1; i < SMMUM_CHG__MAX; i++) {
+        g_string_append_printf(s, " %s=%" G_GUINT64_FORMAT,
+                               smmum_maint_change_name(i), c->changes[i]);
+    }
+    g_string_append_printf(s, "; maintained before use %" G_GUINT64_FORMAT
+                           ", benign %" G_GUINT64_FORMAT,
+                           c->maintained, c->benign);
+    if (c->conflicts) {
+        g_string_append_printf(s, ", TLB conflicts %" G_GUINT64_FORMAT,
+                               c->conflicts);
+    }
+    return g_string_free(s, FALSE);
+}
