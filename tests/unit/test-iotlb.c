@@ -295,6 +295,56 @@ static void test_from_walk(void)
     smmum_iotlb_free(t);
 }
 
+/*
+ * Nested: a 2MB stage-1 block over 4K stage-2 pages caches 4K combined
+ * pieces.  A TLBI by VA of any address of the block (what a driver
+ * unmapping the block issues) removes every piece; TLBI_S2_IPA does not
+ * touch combined entries; a VA outside the block removes none.
+ */
+static void test_nested_block_span(void)
+{
+    SmmumIdRegs idr = test_idr(true, true);
+    SmmumTlbTag tag = { .stage = SMMUM_TLB_S1, .vmid = 1, .asid = 7 };
+    SmmumWalkResult r = {
+        .ok = true, .size_shift = 12, .span_shift = 21, .granule = 12,
+        .level = 2, .perm = SMMUM_PERM_PR, .global = false,
+    };
+    static const SmmumTlbi forms[] = {
+        { .opcode = SMMUM_TLBI_NH_VA, .vmid = 1, .asid = 7,
+          .addr = 0x40000000 },
+        { .opcode = SMMUM_TLBI_NH_VA, .vmid = 1, .asid = 7,
+          .addr = 0x401ff000 },
+        { .opcode = SMMUM_TLBI_NH_VAA, .vmid = 1, .addr = 0x40100000 },
+        /* RIL: one 2MB-level leaf at TTL=2 */
+        { .opcode = SMMUM_TLBI_NH_VA, .vmid = 1, .asid = 7,
+          .addr = 0x40000000, .tg = 1, .ttl = 2, .num = 0, .scale = 0,
+          .leaf = true },
+    };
+
+    for (unsigned f = 0; f < G_N_ELEMENTS(forms); f++) {
+        SmmumIotlb *t = smmum_iotlb_new(&idr, 64);
+        SmmumTlbi miss = { .opcode = SMMUM_TLBI_NH_VA, .vmid = 1,
+                           .asid = 7, .addr = 0x40200000 };
+        SmmumTlbi s2 = { .opcode = SMMUM_TLBI_S2_IPA, .vmid = 1,
+                         .addr = 0x80003000 };
+
+        for (uint64_t off = 0; off < 4; off++) {
+            SmmumIotlbEntry e;
+
+            r.pa = 0x80000000ULL + (off << 12);
+            smmum_iotlb_entry_from_walk(&e, &tag, 0x40000000 + (off << 12),
+                                        &r);
+            smmum_iotlb_insert(t, &e);
+        }
+        g_assert_cmpuint(smmum_iotlb_count(t), ==, 4);
+        g_assert_cmpuint(smmum_iotlb_invalidate(t, &miss), ==, 0);
+        g_assert_cmpuint(smmum_iotlb_invalidate(t, &s2), ==, 0);
+        g_assert_cmpuint(smmum_iotlb_invalidate(t, &forms[f]), ==, 4);
+        g_assert_null(smmum_iotlb_lookup(t, &tag, 0x40003000));
+        smmum_iotlb_free(t);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -303,5 +353,6 @@ int main(int argc, char **argv)
     g_test_add_func("/iotlb/scopes", test_scopes);
     g_test_add_func("/iotlb/tlbi-range", test_tlbi_range);
     g_test_add_func("/iotlb/from-walk", test_from_walk);
+    g_test_add_func("/iotlb/nested-block-span", test_nested_block_span);
     return g_test_run();
 }

@@ -243,6 +243,7 @@ void smmum_iotlb_entry_from_walk(SmmumIotlbEntry *e, const SmmumTlbTag *tag,
     e->iova = iova & ~mask;
     e->pa = r->pa & ~mask;
     e->size_shift = r->size_shift;
+    e->span_shift = MAX(r->span_shift, r->size_shift);
     e->granule = r->granule;
     e->level = r->level;
     e->perm = r->perm;
@@ -290,7 +291,9 @@ static void addr_scope(const SmmumIotlb *t, const SmmumTlbi *tlbi,
 
 static bool addr_hit(const AddrScope *s, const SmmumIotlbEntry *e)
 {
-    uint64_t size = 1ULL << e->size_shift;
+    unsigned shift = MAX(e->span_shift, e->size_shift);
+    uint64_t size = 1ULL << shift;
+    uint64_t iova = e->iova & ~(size - 1);
 
     if (s->granule && (e->granule != s->granule ||
                        (s->ttl && e->level != s->ttl))) {
@@ -298,9 +301,9 @@ static bool addr_hit(const AddrScope *s, const SmmumIotlbEntry *e)
         return false;
     }
     if (s->range) {
-        return e->iova < s->end && e->iova + size > s->start;
+        return iova < s->end && iova + size > s->start;
     }
-    return (s->addr & ~(size - 1)) == e->iova;
+    return (s->addr & ~(size - 1)) == iova;
 }
 
 typedef struct Match {

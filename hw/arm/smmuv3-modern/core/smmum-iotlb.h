@@ -39,6 +39,13 @@ typedef struct SmmumIotlbEntry {
     uint64_t iova;          /* input address, aligned to the size */
     uint64_t pa;            /* output address of iova */
     uint8_t size_shift;     /* log2 bytes of the region */
+    /*
+     * log2 bytes of the first stage's leaf, which TLBI by VA/IPA match
+     * on: larger than size_shift when a stage-1 block is combined with
+     * smaller stage-2 pages (an invalidation of any address of the block
+     * must remove every piece of it).  0: size_shift.
+     */
+    uint8_t span_shift;
     uint8_t granule;        /* log2 bytes of the translation granule */
     int8_t level;           /* leaf level (for TTL matching) */
     uint8_t perm;           /* SMMUM_PERM_* */

@@ -645,7 +645,7 @@ void smmum_walk(const SmmumWalkMem *mem, const SmmumWalkCfg *cfg,
         /* Nothing to translate: flat, all permissions. */
         res->ok = true;
         res->pa = req->addr;
-        res->size_shift = 12;
+        res->size_shift = res->span_shift = 12;
         res->granule = 12;
         res->perm = SMMUM_PERM_ALL;
         res->global = true;
@@ -656,7 +656,7 @@ void smmum_walk(const SmmumWalkMem *mem, const SmmumWalkCfg *cfg,
             return;
         }
         ipa = s1.oa;
-        res->size_shift = s1.shift;
+        res->size_shift = res->span_shift = s1.shift;
         res->granule = s1.granule;
         res->level = s1.level;
         res->perm = s1.perm;
@@ -678,7 +678,7 @@ void smmum_walk(const SmmumWalkMem *mem, const SmmumWalkCfg *cfg,
         res->s2_sh = s2.sh;
         res->s2_level = s2.level;
         if (!cfg->s1) {
-            res->size_shift = s2.shift;
+            res->size_shift = res->span_shift = s2.shift;
             res->granule = cfg->s2p.granule;
             res->level = s2.level;
         } else {

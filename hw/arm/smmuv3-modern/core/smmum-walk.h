@@ -135,6 +135,7 @@ typedef struct SmmumWalkResult {
     uint64_t pa;            /* output address of req.addr */
     uint64_t ipa;           /* nested: the intermediate address */
     uint8_t size_shift;     /* log2 bytes of the mapped region */
+    uint8_t span_shift;     /* log2 bytes of the first stage's leaf */
     uint8_t granule;        /* log2 bytes of the (first) stage's granule */
     int8_t level;           /* leaf level of the first stage */
     int8_t s2_level;        /* leaf level of stage 2 (nested, S2 only) */
