@@ -77,6 +77,8 @@ struct SMMUv3ModernState {
 
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp);
 void smmuv3_modern_tear_add_props(Object *obj);
+/* The "state" JSON snapshot property (smmuv3-modern-inspect.c). */
+void smmuv3_modern_inspect_add_props(Object *obj);
 /* tear-check when the property is not set: "store" or "sync". */
 const char *smmuv3_modern_tear_default(SMMUv3ModernState *s);
 /* Incoming migration: the checker learns the migrated registers. */

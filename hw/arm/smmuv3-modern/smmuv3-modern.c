@@ -530,6 +530,7 @@ static const Property smmuv3_modern_properties[] = {
 static void smmuv3_modern_instance_init(Object *obj)
 {
     smmuv3_modern_tear_add_props(obj);
+    smmuv3_modern_inspect_add_props(obj);
 }
 
 static void smmuv3_modern_class_init(ObjectClass *klass, void *data)
