@@ -90,7 +90,10 @@ qtests=(tests/qtest/smmuv3-modern/smmuv3-modern-bench)
 for t in "$SMMU_TOP"/tests/qtest/*-test.c; do
     qtests+=("tests/qtest/smmuv3-modern/$(basename "$t" .c)")
 done
-ninja -C "$build" -j "$(nproc)" qemu-system-aarch64 "${qtests[@]}" \
+# Regenerate build.ninja first: a qtest added to a meson.build is not a
+# known target until then.
+{ ninja -C "$build" build.ninja &&
+  ninja -C "$build" -j "$(nproc)" qemu-system-aarch64 "${qtests[@]}"; } \
     >"$tree/ninja.log" 2>&1 ||
     { grep -E 'error|FAILED' -A5 "$tree/ninja.log" | head -60 >&2
       die "build failed, see $tree/ninja.log"; }

@@ -29,7 +29,9 @@
 # devices use iommu_platform=on: without it their DMA skips the IOMMU.
 #
 # Exit status: 0 guest verdict PASS, 1 FAIL, 2 no verdict (hang, crash,
-# timeout), 3 setup error.  The full console is kept in <out>/console.log.
+# timeout), 3 setup error.  The full console is kept in <out>/console.log,
+# QEMU's CPU time in <out>/qemu.rusage ("user_s system_s maxrss_kib", from
+# /usr/bin/time: getrusage of the QEMU child).
 for _a in "$@"; do [ "$_a" = --no-cache ] && export SMMU_NO_CACHE=1; done
 . "$(dirname "$0")/lib.sh"
 
@@ -50,7 +52,7 @@ while [ $# -gt 0 ]; do
         --out) out=${2:?}; shift ;;
         --no-cache) ;;  # handled before lib.sh is sourced
         --verbose) verbose=1 ;;
-        -h|--help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) log "unknown option $1"; exit 3 ;;
     esac
     shift
@@ -152,13 +154,17 @@ printf '%q ' "$qemu" "${args[@]}" > "$out/qemu-cmdline"
 echo >> "$out/qemu-cmdline"
 
 log "$LABEL ($KVER, $PKGVER) on iommu=$iommu, log $out/console.log"
+timer=()
+rm -f "$out/qemu.rusage"
+[ ! -x /usr/bin/time ] ||
+    timer=(/usr/bin/time -q -f '%U %S %M' -o "$out/qemu.rusage")
 t0=$(date +%s%N)
 set +e
 if [ "$verbose" = 1 ]; then
-    timeout -k 10 "$timeout" "$qemu" "${args[@]}" 2>&1 | sed -u 's/\r$//' |
+    "${timer[@]}" timeout -k 10 "$timeout" "$qemu" "${args[@]}" 2>&1 | sed -u 's/\r$//' |
         tee "$out/console.log"
 else
-    timeout -k 10 "$timeout" "$qemu" "${args[@]}" 2>&1 </dev/null | sed -u 's/\r$//' |
+    "${timer[@]}" timeout -k 10 "$timeout" "$qemu" "${args[@]}" 2>&1 </dev/null | sed -u 's/\r$//' |
         tee "$out/console.log" |
         sed -nu '/^SMMUM-DMESG-BEGIN/,/^SMMUM-DMESG-END/d; /^SMMUM-/p'
 fi

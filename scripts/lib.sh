@@ -107,3 +107,35 @@ apt_private_update() {
 
 # sha256 of stdin, short form, for cache keys.
 hash_stdin() { sha256sum | cut -c1-16; }
+
+# Describe your own kernel Image plus its modules tree (the
+# /lib/modules/<version> folder, or a folder holding lib/modules/<version>)
+# in a kernel.env kept in the cache; prints its path.
+#   local_kernel_env IMAGE MODULES
+local_kernel_env() {
+    local kimg mdir sub kver key envd
+    [ -f "$1" ] || die "--modules needs --kernel PATH (an Image file)"
+    kimg=$(readlink -f "$1")
+    mdir=$(readlink -f "$2")
+    if [ ! -e "$mdir/modules.order" ] && [ ! -d "$mdir/kernel" ]; then
+        sub=$(find "$mdir" -maxdepth 3 -mindepth 3 -path '*lib/modules/*' \
+              -type d | head -1)
+        [ -n "$sub" ] || die "$2: no /lib/modules/<version> tree"
+        mdir=$sub
+    fi
+    kver=$(basename "$mdir")
+    key=$(echo "$kimg $(stat -c %Y "$kimg") $mdir $(stat -c %Y "$mdir")" |
+          hash_stdin)
+    envd="$SMMU_CACHE/kernels/local/$key"
+    mkdir -p "$envd"
+    cat > "$envd/kernel.env" <<ENV
+SUITE=local
+LABEL=local-$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+KVER=$kver
+PKG=local
+PKGVER=$key
+VMLINUZ=$kimg
+MODDIR=$mdir
+ENV
+    echo "$envd/kernel.env"
+}

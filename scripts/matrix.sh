@@ -1,178 +1,193 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The kernel x boot-mode matrix on smmuv3-modern (tear-check=sync): every
-# kernel boots once per default domain mode with the guest workload, then
-# one table of verdicts, transitions and findings is written.
+# The kernel x boot mode x checking matrix on smmuv3-modern: every cell
+# boots one kernel with the guest workload under one boot-time default
+# domain and one tear-check feeder; then one summary table (text,
+# Markdown, HTML, JSON) and one KTAP document for kernel CI.
 #
-#   scripts/matrix.sh [--kernels "bookworm trixie sid"]
-#                     [--modes "DMA DMA-FQ identity"] [--out DIR]
-#                     [--timeout S] [--report-only]
+#   scripts/matrix.sh [--fast] [--kernels "bookworm trixie sid"]
+#                     [--kernel PATH [--modules DIR]] [--system-map FILE]
+#                     [--modes "DMA DMA-FQ identity"] [--checks "sync store"]
+#                     [-j N] [--out DIR] [--timeout S] [--qemu BINARY]
+#                     [--report-only]
 #
-#   --kernels      Debian suites (scripts/fetch-kernels.sh names)
-#   --modes        DMA (iommu.strict=1), DMA-FQ (iommu.strict=0),
-#                  identity (iommu.passthrough=1), default
+#   (no option)    the full matrix: 3 Debian kernels x 3 modes x 2 checks
+#   --fast         the subset the default test run uses: trixie, DMA, store
+#   --kernels      Debian suites (scripts/fetch-kernels.sh names); "" for
+#                  none (only --kernel rows)
+#   --kernel PATH  add a row for your own kernel: an arm64 Image, an
+#                  extracted tree or a kernel.env (scripts/guest-initramfs.sh);
+#                  --modules DIR its /lib/modules/<version> tree (without it
+#                  only built-in drivers are tested; the others SKIP)
+#   --system-map   the --kernel's System.map: store PCs are symbolised
+#   --modes        DMA (iommu.strict=1), DMA-FQ (iommu.strict=0), identity
+#                  (iommu.passthrough=1), default (the kernel's own)
+#   --checks       tear-check feeders: sync, store
+#   -j N           cells run at once (default 1: two shared cores; each
+#                  guest has 2 vCPUs)
 #   --out          default out/matrix
-#   --report-only  rebuild the table from the runs already in --out
+#   --timeout S    per cell; only stops a hung guest (default 300)
+#   --report-only  rebuild the tables from the cells already in --out
 #
-# Runs one guest at a time (the machine's cores are shared).  Output:
-# <out>/tap-<mode>.txt (TAP of scripts/guest-suite.sh, one file per mode,
-# so a mode can be re-run alone), one folder + tear report
-# + HTML page per cell, <out>/matrix.txt and <out>/index.html (the table,
-# linking every cell's page).  Guests boot with nokaslr.  Exit status 0
-# when every cell's guest verdict is PASS and no cell has a major or
-# critical tear; wall time is shown but never part of a verdict.
-. "$(dirname "$0")/lib.sh"
+# Output in --out: <cell>/ (guest console, qemu.rusage, tear-report.jsonl,
+# tear-report.html) per cell named <label>-<mode>-<check>; matrix.md
+# (the table), matrix.json, index.html (the table, linking each cell's
+# page) and matrix.ktap; stdout is the same KTAP document.
+#
+# A cell passes when the guest's verdict is PASS and its tear report has
+# no tear of severity major or critical (scripts/tear-summary.py).  Time
+# (wall, QEMU CPU) is reported but never part of a verdict.
+# Exit status: 0 every cell passed; 1 some cell's verdict failed (a FAIL,
+# a major/critical tear, or a guest that hung or crashed: no verdict);
+# 2 harness error (bad option, no QEMU, a kernel that cannot be fetched or
+# a cell that could not be started), whatever the other cells did.
+usage() { sed -n '3,43p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 kernels="bookworm trixie sid"
+own=()
+modules=""
+sysmap=""
 modes="DMA DMA-FQ identity"
+checks="sync store"
+jobs=1
 out=""
 timeout=300
+qemu=${QEMU:-}
 report_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
-        --kernels) kernels=${2:?}; shift ;;
+        --fast) kernels=trixie; modes=DMA; checks=store ;;
+        --kernels) kernels=${2?}; shift ;;
+        --kernel) own+=("$(readlink -f "${2:?}")"); shift ;;
+        --modules) modules=$(readlink -f "${2:?}"); shift ;;
+        --system-map) sysmap=$(readlink -f "${2:?}"); shift ;;
         --modes) modes=${2:?}; shift ;;
+        --checks) checks=${2:?}; shift ;;
+        -j) jobs=${2:?}; shift ;;
+        -j[0-9]*) jobs=${1#-j} ;;
         --out) out=${2:?}; shift ;;
         --timeout) timeout=${2:?}; shift ;;
+        --qemu) qemu=${2:?}; shift ;;
         --report-only) report_only=1 ;;
-        -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown option $1" ;;
+        -h|--help) usage 0 ;;
+        *) echo "matrix.sh: unknown option $1" >&2; usage 2 >&2 ;;
     esac
     shift
 done
+case "$out" in ""|/*) ;; *) out="$PWD/$out" ;; esac
+. "$(dirname "$0")/lib.sh"
+# lib.sh's die exits 1; harness errors are 2 here.
+die() { log "error: $*"; exit 2; }
+
+for m in $modes; do
+    case "$m" in
+        default|DMA|DMA-FQ|identity) ;;
+        *) die "--modes: unknown mode $m (default, DMA, DMA-FQ, identity)" ;;
+    esac
+done
+for c in $checks; do
+    case "$c" in
+        sync|store) ;;
+        *) die "--checks: unknown feeder $c (sync, store)" ;;
+    esac
+done
+case "$jobs" in ''|*[!0-9]*|0) die "-j needs a positive number" ;; esac
+[ -z "$modules" ] || [ ${#own[@]} = 1 ] ||
+    die "--modules needs exactly one --kernel"
+[ -n "$kernels" ] || [ ${#own[@]} -gt 0 ] || die "no kernel to run"
+mode_args() {
+    case "$1" in
+        DMA) echo "iommu.strict=1" ;;
+        DMA-FQ) echo "iommu.strict=0" ;;
+        identity) echo "iommu.passthrough=1" ;;
+    esac
+}
 out=${out:-$SMMU_TOP/out/matrix}
-case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
 mkdir -p "$out"
+harness_err=0
+
+# ---- the rows: kernel.env files ----
+envs=()
+if [ "$report_only" = 0 ] && [ -n "$kernels" ]; then
+    "$SMMU_TOP/scripts/fetch-kernels.sh" $kernels >&2 || true
+fi
+for s in $kernels; do
+    envf="$SMMU_CACHE/kernels/$s/current/kernel.env"
+    if [ -f "$envf" ]; then
+        envs+=("$envf")
+    else
+        log "$s: no kernel ($(cat "$SMMU_CACHE/kernels/$s/status" 2>/dev/null ||
+             echo 'never fetched'))"
+        harness_err=1
+    fi
+done
+for k in "${own[@]}"; do
+    [ -e "$k" ] || die "--kernel: no such file or folder: $k"
+    if [ -n "$modules" ]; then
+        envs+=("$(local_kernel_env "$k" "$modules")")
+    else
+        envs+=("$("$SMMU_TOP/scripts/guest-initramfs.sh" --resolve "$k")") ||
+            die "--kernel $k: not a kernel image, tree or kernel.env"
+    fi
+done
+
+# ---- the cells ----
+cells="$out/cells.tsv"      # label  mode  check  folder  kernel.env
+: > "$cells.new"
+for envf in "${envs[@]}"; do
+    label=$(sed -n 's/^LABEL=//p' "$envf")
+    for m in $modes; do
+        for c in $checks; do
+            printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$m" "$c" \
+                "$label-$m-$c" "$envf" >> "$cells.new"
+        done
+    done
+done
+mv "$cells.new" "$cells"
+
+run_cell() {  # run_cell LABEL MODE CHECK FOLDER KERNEL_ENV
+    local label=$1 mode=$2 check=$3 dir=$out/$4 envf=$5 rc=0 t0
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    t0=$(date +%s%N)
+    SMMUM_QEMU_EXTRA="${SMMUM_QEMU_EXTRA:-}
+        -global arm-smmuv3-modern.tear-check=$check
+        -global arm-smmuv3-modern.tear-report=$dir/tear-report.jsonl" \
+        "$SMMU_TOP/scripts/guest-run.sh" --kernel "$envf" \
+        --iommu smmuv3-modern --timeout "$timeout" --out "$dir" \
+        --qemu "$qemu" --append "$(mode_args "$mode") nokaslr" \
+        >/dev/null 2>"$dir/guest-run.err" || rc=$?
+    echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))" > "$dir/status"
+    [ ! -f "$dir/tear-report.jsonl" ] ||
+        /usr/bin/python3 "$SMMU_TOP/scripts/tear-report-html.py" \
+            "$dir/tear-report.jsonl" "$dir/console.log" \
+            ${sysmap:+--system-map "$sysmap"} > "$dir/tear-report.html" \
+            2>/dev/null || true
+    log "$label $mode $check: guest-run exit $rc"
+}
 
 if [ "$report_only" = 0 ]; then
-    set +e
-    for m in $modes; do
-        "$SMMU_TOP/scripts/guest-suite.sh" --iommu smmuv3-modern \
-            --kernels "$kernels" --modes "$m" --append nokaslr \
-            --timeout "$timeout" --out "$out" | tee "$out/tap-$m.txt"
-    done
-    set -e
+    if [ -z "$qemu" ]; then
+        qemu="$("$SMMU_TOP/scripts/build-qemu.sh")/qemu-system-aarch64" ||
+            die "QEMU build failed"
+    fi
+    [ -x "$qemu" ] || die "no QEMU binary at $qemu"
+    running=0
+    while IFS=$'\t' read -r label mode check dir envf; do
+        if [ "$running" -ge "$jobs" ]; then
+            wait -n || true
+            running=$((running - 1))
+        fi
+        run_cell "$label" "$mode" "$check" "$dir" "$envf" &
+        running=$((running + 1))
+    done < "$cells"
+    wait || true
 fi
 
-/usr/bin/python3 - "$out" "$SMMU_TOP/scripts/tear-summary.py" "$SMMU_CACHE" \
-    "$kernels" "$modes" <<'PY'
-import html, importlib.util, os, re, sys
-out, tsp, cache, kernels, modes = sys.argv[1:6]
-sys.dont_write_bytecode = True
-spec = importlib.util.spec_from_file_location('ts', tsp)
-ts = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(ts)
-
-wall = {}
-taps = []
-for mode in modes.split():
-    try:
-        taps.append((f'tap-{mode}.txt',
-                     open(os.path.join(out, f'tap-{mode}.txt')).read()))
-    except OSError:
-        pass
-for _, tap in taps:
-    cell = None
-    for line in tap.splitlines():
-        m = re.search(r'log (\S+)/console\.log$', line)
-        if m:
-            cell = os.path.basename(m[1])
-            continue
-        m = re.search(r'\[guest-run.sh\] .*, ([0-9.]+)s$', line)
-        if m and cell:
-            wall[cell] = m[1]
-            cell = None
-
-rows = []
-ok_all = True
-for k in kernels.split():
-    envf = os.path.join(cache, 'kernels', k, 'current', 'kernel.env')
-    label = k
-    try:
-        for line in open(envf):
-            if line.startswith('LABEL='):
-                label = line.strip()[6:]
-    except OSError:
-        pass
-    for mode in modes.split():
-        cell = f'{label}-smmuv3-modern' + ('' if mode == 'default' else f'-{mode}')
-        log = os.path.join(out, cell, 'console.log')
-        rep = os.path.join(out, cell + '.tear-report.jsonl')
-        con = ts.parse_console(log if os.path.exists(log) else None)
-        try:
-            st = ts.stats(ts.load(rep))
-        except (OSError, ValueError):
-            st = None
-        checks = con['checks']
-        npass = sum(1 for c in checks if c[1] == 'PASS')
-        nfail = sum(1 for c in checks if c[1] == 'FAIL')
-        nskip = sum(1 for c in checks if c[1] == 'SKIP')
-        verdict = con['verdict'] or 'NONE'
-        tear_ok = st is not None and st['tears_major'] == 0
-        ok_all &= verdict == 'PASS' and tear_ok
-        rows.append(dict(kernel=label, mode=mode, cell=cell, verdict=verdict,
-                         checks=f'{npass}/{nfail}/{nskip}', st=st,
-                         tear='PASS' if tear_ok else ('none' if st is None else 'FAIL'),
-                         wall=wall.get(cell, '?')))
-
-def cls(st):
-    return ', '.join(f'{k} {v}' for k, v in st['tears_by_class'].items()) or '0'
-
-def kinds(st):
-    return '; '.join(f'{k} {v}' for k, v in st['transitions_by_kind'].items())
-
-hdr = ['kernel', 'mode', 'guest', 'checks p/f/s', 'tear check', 'tears by class',
-       'hitless', 'breaking', 'missing inval', 'transient bypass',
-       'store racing', 'exposure', 'wall s']
-lines = ['| ' + ' | '.join(hdr) + ' |', '|' + '---|' * len(hdr)]
-for r in rows:
-    st = r['st'] or {}
-    lines.append('| ' + ' | '.join(str(x) for x in [
-        r['kernel'], r['mode'], r['verdict'], r['checks'], r['tear'],
-        cls(st) if st else '-', st.get('hitless', '-'), st.get('breaking', '-'),
-        st.get('missing_invalidation', '-'), st.get('transient_bypass', '-'),
-        st.get('store_racing', '-'), st.get('exposure', '-'), r['wall']]) + ' |')
-lines.append('')
-lines.append('Transitions by kind (STE/CD config before -> after, verdict):')
-for r in rows:
-    if r['st']:
-        lines.append(f'  {r["kernel"]} {r["mode"]}: {kinds(r["st"])}')
-text = '\n'.join(lines)
-open(os.path.join(out, 'matrix.txt'), 'w').write(text + '\n')
-print(text)
-
-e = html.escape
-h = ['<!DOCTYPE html><html><head><meta charset="utf-8">',
-     '<title>smmuv3-modern kernel x mode matrix</title><style>',
-     'body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}',
-     'td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}',
-     'th{background:#f3f3f3}.PASS{color:#2e7d32;font-weight:bold}',
-     '.FAIL,.NONE{color:#c62828;font-weight:bold}</style></head><body>',
-     '<h1>smmuv3-modern: kernel &times; boot mode</h1>',
-     '<p>tear-check=sync; modes: DMA = iommu.strict=1, DMA-FQ = '
-     'iommu.strict=0, identity = iommu.passthrough=1 (the workload then '
-     'switches every group through identity, DMA and DMA-FQ itself). Wall '
-     'time is shown for information only.</p><table><tr>']
-h += [f'<th>{e(x)}</th>' for x in hdr + ['transitions by kind', 'report']]
-h.append('</tr>')
-for r in rows:
-    st = r['st'] or {}
-    page = r['cell'] + '.tear-report.html'
-    link = (f'<a href="{e(page)}">report</a>'
-            if os.path.exists(os.path.join(out, page)) else '-')
-    cells = [e(r['kernel']), e(r['mode']),
-             f'<span class="{e(r["verdict"])}">{e(r["verdict"])}</span>',
-             e(r['checks']), f'<span class="{e(r["tear"])}">{e(r["tear"])}</span>',
-             e(cls(st)) if st else '-'] + \
-            [e(str(st.get(k, '-'))) for k in ('hitless', 'breaking',
-             'missing_invalidation', 'transient_bypass', 'store_racing',
-             'exposure')] + [e(r['wall']), e(kinds(st)) if st else '-', link]
-    h.append('<tr>' + ''.join(f'<td>{c}</td>' for c in cells) + '</tr>')
-h.append('</table><p>TAP output: ' + ', '.join(
-    f'<a href="{e(name)}">{e(name)}</a>' for name, _ in taps) +
-    '</p></body></html>')
-open(os.path.join(out, 'index.html'), 'w').write('\n'.join(h) + '\n')
-print(f'\nwrote {os.path.join(out, "index.html")}')
-sys.exit(0 if ok_all else 1)
-PY
+rc=0
+/usr/bin/python3 "$SMMU_TOP/scripts/matrix-report.py" --out "$out" \
+    --cells "$cells" --tear-summary "$SMMU_TOP/scripts/tear-summary.py" \
+    ${sysmap:+--system-map "$sysmap"} || rc=$?
+[ "$harness_err" = 0 ] || rc=2
+exit "$rc"

@@ -79,30 +79,7 @@ case "$kernel" in
 esac
 if [ -n "$modules" ]; then
     # Your kernel + your modules tree: describe them in a kernel.env.
-    [ -f "$kernel" ] || die "--modules needs --kernel PATH (an Image file)"
-    kimg=$(readlink -f "$kernel")
-    mdir=$(readlink -f "$modules")
-    if [ ! -e "$mdir/modules.order" ] && [ ! -d "$mdir/kernel" ]; then
-        sub=$(find "$mdir" -maxdepth 3 -mindepth 3 -path '*lib/modules/*' \
-              -type d | head -1)
-        [ -n "$sub" ] || die "$modules: no /lib/modules/<version> tree"
-        mdir=$sub
-    fi
-    kver=$(basename "$mdir")
-    key=$(echo "$kimg $(stat -c %Y "$kimg") $mdir $(stat -c %Y "$mdir")" |
-          hash_stdin)
-    envd="$SMMU_CACHE/kernels/local/$key"
-    mkdir -p "$envd"
-    cat > "$envd/kernel.env" <<ENV
-SUITE=local
-LABEL=local-$(echo "$kver" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
-KVER=$kver
-PKG=local
-PKGVER=$key
-VMLINUZ=$kimg
-MODDIR=$mdir
-ENV
-    kernel="$envd/kernel.env"
+    kernel=$(local_kernel_env "$kernel" "$modules")
 fi
 
 report="$out/tear-report.jsonl"

@@ -13,7 +13,7 @@ HOST_PKGS=(
     build-essential pkg-config ninja-build libglib2.0-dev libfdt-dev
     libpixman-1-dev python3-venv flex bison dpkg-dev
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-    cpio xz-utils zstd kmod file
+    cpio xz-utils zstd kmod file time
     libjson-glib-dev
     clang-14 libclang-rt-14-dev
 )

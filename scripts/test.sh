@@ -4,7 +4,7 @@
 # The one test entry point: set up the host, build, run every suite and
 # print "N passed, N failed" last.  Exit status 0 only when nothing failed.
 #
-#   scripts/test.sh [--no-cache] [--suite unit|sanitize|qtest|guest]...
+#   scripts/test.sh [--no-cache] [--full-matrix] [--suite unit|sanitize|qtest|guest]...
 #
 #   unit      core unit tests (standalone meson build, no QEMU)
 #   sanitize  the same unit tests built with ASan + UBSan
@@ -15,9 +15,11 @@
 usage() { sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 suites=()
+full_matrix=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-cache) export SMMU_NO_CACHE=1 ;;
+        --full-matrix) full_matrix=1 ;;
         --suite) shift; suites+=("${1:?--suite needs a name}") ;;
         -h|--help) usage 0 ;;
         *) echo "unknown option: $1" >&2; usage 2 >&2 ;;
@@ -118,6 +120,14 @@ if want guest && [ -n "$qemu_build" ]; then
     else
         tap guest suite -- /bin/false || true
     fi
+    # The kernel x mode x check matrix (scripts/matrix.sh, KTAP): its fast
+    # subset (trixie, DMA, store), or all 18 cells with --full-matrix.
+    matrix_args=(--fast)
+    [ "$full_matrix" = 0 ] || matrix_args=()
+    QEMU="$qemu_build/qemu-system-aarch64" \
+        tap --timeout 5400 guest-matrix matrix -- \
+        "$SMMU_TOP/scripts/matrix.sh" "${matrix_args[@]}" \
+        --out "$logdir/matrix" || true
     stamp guest
 fi
 
