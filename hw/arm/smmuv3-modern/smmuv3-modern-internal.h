@@ -73,6 +73,10 @@ struct SMMUv3ModernState {
     uint64_t watch_gen;         /* checker generation they reflect */
     QEMUBH *watch_bh;
     SmmumObserver tear_obs;     /* the checker's own hooks */
+
+    /* Fault injection (smmuv3-modern-inject.c) */
+    SmmumInject *inject;
+    QEMUTimer *inject_timer;    /* inject-sync's ns= delay */
 };
 
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp);
@@ -83,6 +87,11 @@ void smmuv3_modern_inspect_add_props(Object *obj);
 const char *smmuv3_modern_tear_default(SMMUv3ModernState *s);
 /* Incoming migration: the checker learns the migrated registers. */
 void smmuv3_modern_tear_post_load(SMMUv3ModernState *s);
+
+/* Fault injection: inject-* properties, core hookup, teardown. */
+void smmuv3_modern_inject_init(Object *obj);
+void smmuv3_modern_inject_realize(SMMUv3ModernState *s);
+void smmuv3_modern_inject_finalize(Object *obj);
 
 /* Store feeder: route the observer through it (tear-check=store). */
 bool smmuv3_modern_watch_start(SMMUv3ModernState *s, SmmumObserver *obs,

@@ -17,6 +17,7 @@
 #include "system/dma.h"
 #include "trace.h"
 #include "smmuv3-modern-internal.h"
+#include "core/smmum-inject.h"
 
 /* ---- host interface for the core ---- */
 
@@ -385,6 +386,7 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
         return;
     }
     smmum_core_init(&s->core, &s->cfg, &host);
+    smmuv3_modern_inject_realize(s);
     if (!smmuv3_modern_tear_realize(s, errp)) {
         return;
     }
@@ -404,6 +406,7 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
 
     smmum_core_set_observer(&s->core, NULL);
+    smmum_inject_attach(s->inject, NULL);
     smmuv3_modern_watch_stop(s);
     if (s->tear) {
         notifier_remove(&s->tear_exit);
@@ -530,6 +533,7 @@ static const Property smmuv3_modern_properties[] = {
 static void smmuv3_modern_instance_init(Object *obj)
 {
     smmuv3_modern_tear_add_props(obj);
+    smmuv3_modern_inject_init(obj);
     smmuv3_modern_inspect_add_props(obj);
 }
 
@@ -562,6 +566,7 @@ static const TypeInfo smmuv3_modern_types[] = {
         .parent = TYPE_SYS_BUS_DEVICE,
         .instance_size = sizeof(SMMUv3ModernState),
         .instance_init = smmuv3_modern_instance_init,
+        .instance_finalize = smmuv3_modern_inject_finalize,
         .class_init = smmuv3_modern_class_init,
     },
     {

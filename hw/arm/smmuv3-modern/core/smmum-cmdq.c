@@ -5,6 +5,7 @@
  */
 #include "smmum-cmdq.h"
 #include "smmum-cfgcache.h"
+#include "smmum-inject.h"
 #include "smmum-int.h"
 #include "smmum-queue.h"
 #include "smmum-strtab.h"
@@ -300,7 +301,8 @@ void smmum_cmdq_process(SmmumCore *s)
         if ((s->gerror ^ s->gerrorn) & SMMUM_GERROR_CMDQ_ERR) {
             return;     /* stopped until GERRORN acknowledges */
         }
-        if (smmum_q_empty(s->cmdq.prod, s->cmdq.cons, l2)) {
+        if (smmum_inject_cmdq_stopped(s) ||
+            smmum_q_empty(s->cmdq.prod, s->cmdq.cons, l2)) {
             return;
         }
         addr = smmum_q_entry_addr(s->cmdq.base, l2, 4, s->cmdq.cons);
@@ -317,7 +319,11 @@ void smmum_cmdq_process(SmmumCore *s)
                 c[i] |= (uint64_t)b[8 * i + j] << (8 * j);
             }
         }
-        err = execute(s, c);
+        err = smmum_inject_command(s, c);
+        if (err == SMMUM_INJ_HOLD) {
+            return;     /* a CMD_SYNC completing late: CONS stays on it */
+        }
+        err = err ?: execute(s, c);
         if (err) {
             cmdq_error(s, err);
             return;

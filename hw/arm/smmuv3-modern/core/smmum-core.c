@@ -6,6 +6,7 @@
 #include "smmum-core.h"
 #include "smmum-cfgcache.h"
 #include "smmum-iotlb.h"
+#include "smmum-inject.h"
 #include "smmum-int.h"
 
 #include <stdarg.h>
@@ -238,6 +239,7 @@ void smmum_core_reset(SmmumCore *s)
     if (s->obs.reset) {
         s->obs.reset(s->obs.opaque);
     }
+    smmum_inject_reset(s);
 }
 
 /* Peripheral and component ID registers, 0xFD0..0xFFC. */
@@ -287,6 +289,7 @@ static uint64_t write64(uint64_t reg, uint64_t offset, uint64_t base,
 
 uint64_t smmum_mmio_read(SmmumCore *s, uint64_t offset, unsigned size)
 {
+    smmum_inject_mmio(s);
     if (!access_ok(s, offset, size, false)) {
         return 0;
     }
@@ -437,6 +440,7 @@ static void write_cr0(SmmumCore *s, uint32_t val)
 void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
                       unsigned size)
 {
+    smmum_inject_mmio(s);
     if (!access_ok(s, offset, size, true)) {
         return;
     }

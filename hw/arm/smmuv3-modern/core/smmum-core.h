@@ -201,6 +201,7 @@ typedef struct SmmumEvent {
 typedef struct SmmumCfgCache SmmumCfgCache;
 typedef struct SmmumIotlb SmmumIotlb;
 typedef struct SmmumFast SmmumFast;
+typedef struct SmmumInject SmmumInject;
 
 /* Architectural (migratable) state plus the host hookup. */
 typedef struct SmmumCore {
@@ -238,6 +239,8 @@ typedef struct SmmumCore {
     SmmumTlbObserver tlb_obs;   /* maintenance checker (smmum-maint.h) */
     SmmumCfgCache *cfgcache;
     SmmumIotlb *iotlb;
+    /* Fault injection (smmum-inject.h), owned by the host; may be NULL. */
+    SmmumInject *inject;
     /*
      * Translation fast path (smmum-pipeline.c): decoded configurations
      * and recent translations per StreamID, valid while xlate_gen and

@@ -5,6 +5,7 @@
  */
 #include "smmum-int.h"
 #include "smmum-queue.h"
+#include "smmum-inject.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ void smmum_signal(SmmumCore *s, SmmumIrq line, uint64_t cfg0, uint32_t cfg1,
     uint64_t addr = cfg0 & SMMUM_IRQ_CFG0_MASK;
 
     if (msi_capable(s) && addr) {
-        bool ok = s->host.msi &&
+        bool ok = !smmum_inject_msi_abort(s, line) && s->host.msi &&
                   s->host.msi(s->host.opaque, addr, cfg1,
                               cfg2 & SMMUM_IRQ_CFG2_MASK);
 
@@ -47,7 +48,8 @@ void smmum_gerror_raise(SmmumCore *s, uint32_t bits)
         return;
     }
     if (msi_capable(s) && addr) {
-        bool ok = s->host.msi &&
+        bool ok = !smmum_inject_msi_abort(s, SMMUM_IRQ_GERROR) &&
+                  s->host.msi &&
                   s->host.msi(s->host.opaque, addr, s->gerror_irq_cfg1,
                               s->gerror_irq_cfg2 & SMMUM_IRQ_CFG2_MASK);
 
@@ -91,7 +93,11 @@ bool smmum_event_record(SmmumCore *s, const SmmumEvent *ev)
     if ((s->gerror ^ s->gerrorn) & SMMUM_GERROR_EVTQ_ABT) {
         return false;
     }
-    if (smmum_q_full(prod, cons, l2)) {
+    /* In service failure mode no queue is written. */
+    if (smmum_inject_sfm(s)) {
+        return false;
+    }
+    if (smmum_q_full(prod, cons, l2) || smmum_inject_evtq_overflow(s, ev)) {
         /* Flag the overflow once until software acknowledges it. */
         if (!(prod & SMMUM_Q_OVFLG) == !(cons & SMMUM_Q_OVFLG)) {
             s->eventq.prod ^= SMMUM_Q_OVFLG;

@@ -11,6 +11,7 @@
 #include "smmum-cfgcache.h"
 #include "smmum-iotlb.h"
 #include "smmum-walk.h"
+#include "smmum-inject.h"
 
 #include <string.h>
 
@@ -60,7 +61,8 @@ static bool walk_read64(void *opaque, uint64_t pa, uint64_t *val)
     SmmumCore *s = opaque;
     uint8_t b[8];
 
-    if (!s->host.dma_read || !s->host.dma_read(s->host.opaque, pa, b, 8)) {
+    if (smmum_inject_walk(s) || !s->host.dma_read ||
+        !s->host.dma_read(s->host.opaque, pa, b, 8)) {
         return false;
     }
     *val = le64_from(b);
@@ -193,7 +195,8 @@ static CdFetch cd_fetch(SmmumCore *s, const SmmumIdRegs *idr,
             if (!cd_fetch_pa(mem, cfg, loc.l1cd_addr, txn->addr, &pa, f)) {
                 return CDF_S2_FAULT;
             }
-            if (!fetch_words(s, pa, &w, 1)) {
+            if (smmum_inject_fetch(s, SMMUM_FETCH_L1CD, txn->sid) ||
+                !fetch_words(s, pa, &w, 1)) {
                 *fetch_addr = pa;
                 return CDF_ABORT;
             }
@@ -222,7 +225,8 @@ static CdFetch cd_fetch(SmmumCore *s, const SmmumIdRegs *idr,
         return CDF_S2_FAULT;
     }
     memset(&e, 0, sizeof(e));
-    if (!fetch_words(s, pa, e.words, SMMUM_CD_WORDS)) {
+    if (smmum_inject_fetch(s, SMMUM_FETCH_CD, txn->sid) ||
+        !fetch_words(s, pa, e.words, SMMUM_CD_WORDS)) {
         *fetch_addr = pa;
         return CDF_ABORT;
     }
@@ -730,6 +734,9 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
     memset(out, 0, sizeof(*out));
     out->addr_mask = 0xfff;
     out->status = SMMUM_XLATE_ABORT;
+    if (smmum_inject_txn(s, txn)) {
+        return;     /* service failure mode: terminated, nothing recorded */
+    }
 
     /* ATS traffic never takes the fast path. */
     f = txn->at ? NULL : fast_find(s, txn);

@@ -12,6 +12,7 @@
 #include "smmum-strtab.h"
 #include "smmum-cfgcache.h"
 #include "smmum-cd.h"
+#include "smmum-inject.h"
 #include "smmum-regs.h"
 
 #include <glib.h>
@@ -549,7 +550,8 @@ SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
             uint64_t w;
 
             addr = geo.base + (uint64_t)l1idx * 8;
-            if (!fetch_words(s, addr, &w, 1)) {
+            if (smmum_inject_fetch(s, SMMUM_FETCH_L1STD, sid) ||
+                !fetch_words(s, addr, &w, 1)) {
                 *fetch_addr = addr;
                 return SMMUM_STE_FETCH_ABORT;
             }
@@ -575,7 +577,8 @@ SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
     }
 
     memset(&e, 0, sizeof(e));
-    if (!fetch_words(s, addr, e.words, 8)) {
+    if (smmum_inject_fetch(s, SMMUM_FETCH_STE, sid) ||
+        !fetch_words(s, addr, e.words, 8)) {
         *fetch_addr = addr;
         return SMMUM_STE_FETCH_ABORT;
     }
