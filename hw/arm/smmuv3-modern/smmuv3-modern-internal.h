@@ -30,6 +30,9 @@ typedef struct SMMUv3ModernDevice {
     IOMMUMemoryRegion iommu;
     AddressSpace as;
     QLIST_ENTRY(SMMUv3ModernDevice) notifier_next;  /* has notifiers */
+    /* The endpoint's ATC (smmuv3-modern-ats.c), when it registered one. */
+    SMMUv3ModernAtcInvFn atc_inv;
+    void *atc_opaque;
 } SMMUv3ModernDevice;
 
 struct SMMUv3ModernState {
@@ -92,6 +95,9 @@ void smmuv3_modern_tear_post_load(SMMUv3ModernState *s);
 void smmuv3_modern_inject_init(Object *obj);
 void smmuv3_modern_inject_realize(SMMUv3ModernState *s);
 void smmuv3_modern_inject_finalize(Object *obj);
+
+/* CMD_ATC_INV to the endpoint with inv->sid (SmmumHost.atc_inv). */
+bool smmuv3_modern_host_atc_inv(void *opaque, const SmmumAtcInv *inv);
 
 /* Store feeder: route the observer through it (tear-check=store). */
 bool smmuv3_modern_watch_start(SMMUv3ModernState *s, SmmumObserver *obs,

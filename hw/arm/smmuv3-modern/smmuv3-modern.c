@@ -373,6 +373,7 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
         .log = host_log,
         .cmpxchg64 = host_cmpxchg64,
         .tlbi_notify = host_tlbi_notify,
+        .atc_inv = smmuv3_modern_host_atc_inv,
     };
     g_autofree char *err = smmum_config_validate(&s->cfg);
 
@@ -516,6 +517,7 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_BOOL("gran64k", SMMUv3ModernState, cfg.gran64k, true),
     DEFINE_PROP_BOOL("httu", SMMUv3ModernState, cfg.httu, true),
     DEFINE_PROP_BOOL("ril", SMMUv3ModernState, cfg.ril, true),
+    DEFINE_PROP_BOOL("ats", SMMUv3ModernState, cfg.ats, false),
     DEFINE_PROP_BOOL("s2fwb", SMMUv3ModernState, cfg.s2fwb, true),
     DEFINE_PROP_UINT32("cfgcache-size", SMMUv3ModernState, cfg.cfgcache_size,
                        256),
