@@ -3,7 +3,8 @@
 #
 # Model cost per translated DMA, in instructions (callgrind: repeatable,
 # whatever else the machine is doing), for upstream smmuv3 and for
-# smmuv3-modern with tear checking off and in sync mode.
+# smmuv3-modern with tear checking off and in sync mode, and with the
+# maintenance checker on (tear checking off).
 #
 #   scripts/bench-model.sh [DMAS]      (default 200)
 #
@@ -45,10 +46,13 @@ log "running under callgrind (a few minutes)"
 up=$(per_dma smmuv3 "")
 off=$(per_dma smmuv3-modern "-global arm-smmuv3-modern.tear-check=off")
 sync=$(per_dma smmuv3-modern "-global arm-smmuv3-modern.tear-check=sync")
+maint=$(per_dma smmuv3-modern "-global arm-smmuv3-modern.tear-check=off \
+-global arm-smmuv3-modern.maint-check=on")
 printf '%-36s %12s %8s\n' configuration "instr/DMA" "ratio"
 printf '%-36s %12d %8s\n' "upstream smmuv3" "$up" "1.00"
 for row in "smmuv3-modern tear-check=off:$off" \
-           "smmuv3-modern tear-check=sync:$sync"; do
+           "smmuv3-modern tear-check=sync:$sync" \
+           "smmuv3-modern maint-check=on:$maint"; do
     v=${row##*:}
     printf '%-36s %12d %8s\n' "${row%%:*}" "$v" \
         "$(awk -v a="$v" -v b="$up" 'BEGIN { printf "%.2f", a / b }')"

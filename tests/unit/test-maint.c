@@ -895,6 +895,11 @@ static void test_miss_agrees_with_iotlb(void)
         e.granule = gran;
         e.level = level;
         e.size_shift = gran + (gran - 3) * (3 - level);
+        /* Sometimes a piece of a larger stage-1 block (nested). */
+        if (e.tag.stage == SMMUM_TLB_S1 && level < 3 && g_rand_boolean(rnd)) {
+            e.span_shift = e.size_shift;
+            e.size_shift = gran;
+        }
         e.iova = ((uint64_t)g_rand_int_range(rnd, 0, 8) << 12) &
                  ~SMMUM_MASK(e.size_shift);
         e.iova += (uint64_t)g_rand_int_range(rnd, 0, 4) << e.size_shift;

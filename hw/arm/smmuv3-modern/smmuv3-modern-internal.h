@@ -9,6 +9,7 @@
 #include "qemu/notify.h"
 #include "core/smmum-core.h"
 #include "core/smmum-tear.h"
+#include "core/smmum-maint.h"
 
 typedef enum SmmumTearAction {
     SMMUM_TEAR_ACTION_LOG,
@@ -77,12 +78,25 @@ struct SMMUv3ModernState {
     QEMUBH *watch_bh;
     SmmumObserver tear_obs;     /* the checker's own hooks */
 
+    /* Maintenance checker (smmuv3-modern-maint.c) */
+    char *maint_check_str;      /* properties */
+    char *maint_checks_str;
+    bool maint_conflict;
+    SmmumMaint *maint;
+    Notifier maint_exit;
+    bool maint_owns_report;     /* opened tear_report (tear-check=off) */
+    bool maint_finished;
+
     /* Fault injection (smmuv3-modern-inject.c) */
     SmmumInject *inject;
     QEMUTimer *inject_timer;    /* inject-sync's ns= delay */
 };
 
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp);
+/* Maintenance checker: maint-* properties, counters, teardown. */
+bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp);
+void smmuv3_modern_maint_add_props(Object *obj);
+void smmuv3_modern_maint_unrealize(SMMUv3ModernState *s);
 void smmuv3_modern_tear_add_props(Object *obj);
 /* The "state" JSON snapshot property (smmuv3-modern-inspect.c). */
 void smmuv3_modern_inspect_add_props(Object *obj);

@@ -388,7 +388,8 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
     }
     smmum_core_init(&s->core, &s->cfg, &host);
     smmuv3_modern_inject_realize(s);
-    if (!smmuv3_modern_tear_realize(s, errp)) {
+    if (!smmuv3_modern_tear_realize(s, errp) ||
+        !smmuv3_modern_maint_realize(s, errp)) {
         return;
     }
 
@@ -406,6 +407,7 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
 {
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
 
+    smmuv3_modern_maint_unrealize(s);
     smmum_core_set_observer(&s->core, NULL);
     smmum_inject_attach(s->inject, NULL);
     smmuv3_modern_watch_stop(s);
@@ -530,11 +532,17 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_STRING("tear-severity", SMMUv3ModernState,
                        tear_severity_str),
     DEFINE_PROP_STRING("tear-report", SMMUv3ModernState, tear_report_path),
+    DEFINE_PROP_STRING("maint-check", SMMUv3ModernState, maint_check_str),
+    DEFINE_PROP_STRING("maint-checks", SMMUv3ModernState, maint_checks_str),
+    DEFINE_PROP_BOOL("maint-tlb-conflict", SMMUv3ModernState, maint_conflict,
+                     false),
+    DEFINE_PROP_UINT8("bbml", SMMUv3ModernState, cfg.bbml, 0),
 };
 
 static void smmuv3_modern_instance_init(Object *obj)
 {
     smmuv3_modern_tear_add_props(obj);
+    smmuv3_modern_maint_add_props(obj);
     smmuv3_modern_inject_init(obj);
     smmuv3_modern_inspect_add_props(obj);
 }

@@ -163,13 +163,15 @@ static uint32_t addr_miss(const SmmumIdRegs *idr, const SmmumTlbi *ti,
     uint64_t amask = ti->opcode == SMMUM_TLBI_S2_IPA ? SMMUM_MASK(52)
                                                      : IOVA_MASK;
     uint64_t addr = ti->addr & amask & ~SMMUM_MASK(12);
-    uint64_t size = 1ULL << e->size_shift;
+    /* Combined entries match on their stage-1 leaf (span_shift). */
+    uint64_t size = 1ULL << MAX(e->span_shift, e->size_shift);
+    uint64_t iova = e->iova & ~(size - 1);
     uint64_t start, end;
     unsigned g;
     uint32_t r = 0;
 
     if (!ril || !ti->tg) {
-        return (addr & ~(size - 1)) == e->iova ? 0 : SMMUM_MISS_ADDR;
+        return (addr & ~(size - 1)) == iova ? 0 : SMMUM_MISS_ADDR;
     }
     g = gran[ti->tg & 3];
     if (e->granule != g) {
@@ -180,7 +182,7 @@ static uint32_t addr_miss(const SmmumIdRegs *idr, const SmmumTlbi *ti,
     start = addr & ~SMMUM_MASK(g);
     end = start + (((uint64_t)(ti->num & 0x1f) + 1) << (ti->scale & 0x1f)
                    << g);
-    if (!(e->iova < end && e->iova + size > start)) {
+    if (!(iova < end && iova + size > start)) {
         r |= SMMUM_MISS_ADDR;
     }
     return r;
@@ -790,7 +792,8 @@ static void check_one(SmmumMaint *m, const BatchTlbi *b, Sh *sh,
                       uint64_t ws, uint64_t we, uint64_t ns, uint64_t ne,
                       unsigned *budget)
 {
-    uint64_t s = sh->e.iova, e = s + (1ULL << sh->e.size_shift);
+    unsigned span = MAX(sh->e.span_shift, sh->e.size_shift);
+    uint64_t s = sh->e.iova & ~SMMUM_MASK(span), e = s + (1ULL << span);
     bool overlap = s < we && e > ws;
     uint32_t miss;
 

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern qtests: the maintenance checker (maint-check=on).  edu
+ * DMA goes through a stage-1 page the test then unmaps or remaps with
+ * deliberately wrong (or right) TLB maintenance; the JSON Lines report,
+ * the QOM counters and the event queue say what the model saw.
+ */
+#include "qemu/osdep.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "smmum-qtest-xlate.h"
+
+#define VA          (SMMUM_QT_RAM + 0x4000000)
+#define PA          (SMMUM_QT_RAM + 0x5000000)
+#define PA_ALT      (SMMUM_QT_RAM + 0x5100000)
+#define ASID        0x2a
+#define WRONG_ASID  0x2b
+#define EVT_F_TRANSLATION   0x10
+#define EVT_F_TLB_CONFLICT  0x20
+
+typedef struct Mt {
+    SmmumQt t;
+    SmmumQtx x;
+    char *report;
+    char *path;
+    uint64_t leaf;              /* the PTE of VA */
+} Mt;
+
+static char *smmu_path(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'qom-list', 'arguments': "
+                           "{ 'path': '/machine/unattached' } }");
+    QList *list = qdict_get_qlist(rsp, "return");
+    char *path = NULL;
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(list, e) {
+        QDict *prop = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(prop, "type"),
+                    "child<arm-smmuv3-modern>")) {
+            path = g_strdup_printf("/machine/unattached/%s",
+                                   qdict_get_str(prop, "name"));
+        }
+    }
+    qobject_unref(rsp);
+    g_assert(path);
+    return path;
+}
+
+static uint64_t counter(Mt *m, const char *name)
+{
+    g_autofree char *prop = g_strdup_printf("maint-counter-%s", name);
+    QDict *rsp = qtest_qmp(m->t.qts, "{ 'execute': 'qom-get', 'arguments': "
+                           "{ 'path': %s, 'property': %s } }", m->path,
+                           prop);
+    uint64_t v = qdict_get_int(rsp, "return");
+
+    qobject_unref(rsp);
+    return v;
+}
+
+/* edu's stage-1 STE, CD (ASID) and a table mapping VA -> PA. */
+static void mt_start(Mt *m, const char *extra)
+{
+    int fd = g_file_open_tmp("smmum-maint-XXXXXX.jsonl", &m->report, NULL);
+    g_autofree char *args = NULL;
+    uint64_t ste[8], root;
+
+    g_assert(fd >= 0);
+    close(fd);
+    args = g_strdup_printf("-global arm-smmuv3-modern.maint-check=on "
+                           "-global arm-smmuv3-modern.tear-report=%s %s",
+                           m->report, extra);
+    smmum_qt_start(&m->t, args);
+    smmum_qt_enable(&m->t, 6);
+    smmum_qtx_init(&m->x, &m->t);
+    m->path = smmu_path(m->t.qts);
+    root = smmum_qtx_alloc(&m->x);
+    m->leaf = smmum_qtx_map(&m->x, root, 3, VA, PA, SMMUM_QTX_S1_RW);
+    smmum_qtx_write_cd(&m->x, SMMUM_QTX_CD, smmum_qtx_cd_w0(ASID, true),
+                       root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
+    smmum_qtx_set_edu_ste(&m->x, ste);
+}
+
+/* The report after QEMU exited (the checker judges open entries then). */
+static char *mt_finish(Mt *m)
+{
+    char *text = NULL;
+
+    smmum_qt_stop(&m->t);
+    g_assert(g_file_get_contents(m->report, &text, NULL, NULL));
+    unlink(m->report);
+    g_free(m->report);
+    g_free(m->path);
+    return text;
+}
+
+/* The report's lines of one record type. */
+static GPtrArray *records(const char *text, const char *type)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_autofree char *key = g_strdup_printf("\"type\":\"%s\"", type);
+    GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+
+    for (int i = 0; lines[i]; i++) {
+        if (strstr(lines[i], key)) {
+            g_ptr_array_add(a, g_strdup(lines[i]));
+        }
+    }
+    return a;
+}
+
+static unsigned count(const char *text, const char *type)
+{
+    g_autoptr(GPtrArray) a = records(text, type);
+
+    return a->len;
+}
+
+static void tlbi_va(Mt *m, uint16_t asid, uint64_t va)
+{
+    smmum_qt_cmd(&m->t, SMMUM_QTX_CMD_TLBI_NH_VA | (uint64_t)asid << 48,
+                 va | 1 /* Leaf */);
+    smmum_qt_sync(&m->t);
+}
+
+static void dma(Mt *m)
+{
+    smmum_qt_mem_to_edu(&m->t, VA, 64);
+}
+
+/*
+ * Unmap VA, TLBI with another (unused) ASID + SYNC, DMA: the model still
+ * serves the cached translation, and the report says which TLBI missed
+ * it and why.
+ */
+static void test_wrong_asid(void)
+{
+    Mt m;
+    g_autofree char *text = NULL;
+    g_autofree char *leaf = NULL;
+    g_autoptr(GPtrArray) stale = NULL;
+    const char *r;
+
+    mt_start(&m, "");
+    dma(&m);
+    g_assert_cmpuint(counter(&m, "entries"), >=, 1);
+    qtest_writeq(m.t.qts, m.leaf, 0);
+    tlbi_va(&m, WRONG_ASID, VA);
+    dma(&m);
+    g_assert_cmpuint(smmum_qt_events(&m.t), ==, 0);     /* served stale */
+    g_assert_cmpuint(counter(&m, "hits"), >=, 1);
+    g_assert_cmpuint(counter(&m, "syncs"), >=, 1);
+    g_assert_cmpuint(counter(&m, "neighbours"), >=, 1);
+    text = mt_finish(&m);
+    stale = records(text, "stale-translation");
+    g_assert_cmpuint(stale->len, ==, 1);
+    r = g_ptr_array_index(stale, 0);
+    g_assert(strstr(r, "\"schema\":2"));
+    g_assert(strstr(r, "\"severity\":\"critical\""));
+    g_assert(strstr(r, "\"sid\":16"));
+    g_assert(strstr(r, "\"change\":\"unmap\""));
+    leaf = g_strdup_printf("\"descriptor\":{\"pa\":\"0x%" PRIx64 "\"",
+                           m.leaf);
+    g_assert(strstr(r, leaf));
+    g_assert(strstr(r, "\"op\":\"TLBI_NH_VA\",\"asid\":43"));
+    g_assert(strstr(r, "\"missed_because\":[\"asid\"]"));
+    g_assert_cmpuint(count(text, "missing-tlb-maintenance"), ==, 0);
+}
+
+/* The same with the right ASID: the DMA faults, the report is clean. */
+static void test_right_asid(void)
+{
+    Mt m;
+    g_autofree char *text = NULL;
+    uint64_t ev[4];
+
+    mt_start(&m, "");
+    dma(&m);
+    qtest_writeq(m.t.qts, m.leaf, 0);
+    tlbi_va(&m, ASID, VA);
+    dma(&m);
+    g_assert_cmpuint(smmum_qt_events(&m.t), >=, 1);
+    smmum_qt_pop_event(&m.t, ev);
+    g_assert_cmphex(ev[0] & 0xff, ==, EVT_F_TRANSLATION);
+    g_assert_cmpuint(counter(&m, "maintained"), ==, 1);
+    g_assert_cmpuint(counter(&m, "findings"), ==, 0);
+    text = mt_finish(&m);
+    g_assert_null(strstr(text, "\"mode\":\"maint\""));
+}
+
+/* Unmap without any TLBI, then DMA: missing maintenance at exit. */
+static void test_missing(void)
+{
+    Mt m;
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) miss = NULL;
+
+    mt_start(&m, "");
+    dma(&m);
+    qtest_writeq(m.t.qts, m.leaf, 0);
+    dma(&m);
+    text = mt_finish(&m);
+    miss = records(text, "missing-tlb-maintenance");
+    g_assert_cmpuint(miss->len, ==, 1);
+    g_assert(strstr(g_ptr_array_index(miss, 0), "\"reason\":\"exit\""));
+    g_assert(strstr(g_ptr_array_index(miss, 0), "\"detected\":\"hit\""));
+}
+
+/*
+ * Remap VA to another page without break-before-make, with
+ * maint-tlb-conflict=on: the DMA ends in F_TLB_CONFLICT.
+ */
+static void test_bbm_conflict(void)
+{
+    Mt m;
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) bbm = NULL;
+    uint64_t ev[4];
+
+    mt_start(&m, "-global arm-smmuv3-modern.maint-tlb-conflict=on");
+    dma(&m);
+    qtest_writeq(m.t.qts, m.leaf, PA_ALT | SMMUM_QTX_S1_RW | SMMUM_QTX_TABLE);
+    dma(&m);
+    g_assert_cmpuint(smmum_qt_events(&m.t), >=, 1);
+    smmum_qt_pop_event(&m.t, ev);
+    g_assert_cmphex(ev[0] & 0xff, ==, EVT_F_TLB_CONFLICT);
+    g_assert_cmpuint(counter(&m, "conflicts"), >=, 1);
+    g_assert_cmpuint(counter(&m, "bbm"), ==, 1);
+    text = mt_finish(&m);
+    bbm = records(text, "break-before-make");
+    g_assert_cmpuint(bbm->len, ==, 1);
+    g_assert(strstr(g_ptr_array_index(bbm, 0), "\"change\":\"remap\""));
+    g_assert(strstr(g_ptr_array_index(bbm, 0), "\"tlb_conflict\":true"));
+}
+
+static void test_bad_values(void)
+{
+    static const char *const bad[][2] = {
+        { "maint-check=maybe", "maint-check" },
+        { "maint-checks=stale=loud", "maint-checks" },
+        { "maint-checks=tears=off", "maint-checks" },
+        { "bbml=3", "bbml" },
+    };
+
+    for (int i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *args = g_strdup_printf("-M iommu=smmuv3-modern "
+                                                "-global arm-smmuv3-modern."
+                                                "%s", bad[i][0]);
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint(smmum_qt_run_fail(args, &err), !=, 0);
+        g_assert_nonnull(strstr(err, bad[i][1]));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/smmuv3-modern/maint/wrong-asid", test_wrong_asid);
+    qtest_add_func("/smmuv3-modern/maint/right-asid", test_right_asid);
+    qtest_add_func("/smmuv3-modern/maint/missing", test_missing);
+    qtest_add_func("/smmuv3-modern/maint/bbm-conflict", test_bbm_conflict);
+    qtest_add_func("/smmuv3-modern/maint/bad-values", test_bad_values);
+    return g_test_run();
+}
