@@ -86,7 +86,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 
 log "building (ninja, $(nproc) jobs)"
-qtests=(tests/qtest/smmuv3-modern/smmuv3-modern-bench)
+# the benchmark driver and the trace replay tool the trace qtest runs
+qtests=(tests/qtest/smmuv3-modern/smmuv3-modern-bench
+        tests/qtest/smmuv3-modern/smmum-replay)
 for t in "$SMMU_TOP"/tests/qtest/*-test.c; do
     qtests+=("tests/qtest/smmuv3-modern/$(basename "$t" .c)")
 done

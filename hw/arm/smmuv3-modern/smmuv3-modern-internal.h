@@ -9,6 +9,7 @@
 #include "qemu/notify.h"
 #include "core/smmum-core.h"
 #include "core/smmum-tear.h"
+#include "core/smmum-trace.h"
 #include "core/smmum-maint.h"
 
 typedef enum SmmumTearAction {
@@ -65,6 +66,9 @@ struct SMMUv3ModernState {
     FILE *tear_report;
     Notifier tear_exit;
     bool tear_exit_requested;
+    char *tear_trace_path;      /* tear-trace: the checker's inputs */
+    SmmumTrace *tear_trace;
+    FILE *tear_trace_file;
 
     /* Store feeder (smmuv3-modern-watch.c) */
     MemoryRegion *cpu_sysmem;   /* what the vCPUs' view aliases; NULL: */
@@ -104,6 +108,14 @@ void smmuv3_modern_inspect_add_props(Object *obj);
 const char *smmuv3_modern_tear_default(SMMUv3ModernState *s);
 /* Incoming migration: the checker learns the migrated registers. */
 void smmuv3_modern_tear_post_load(SMMUv3ModernState *s);
+/* The checker's entry points, recorded when tear-trace is set. */
+void smmuv3_modern_tear_store(SMMUv3ModernState *s, uint64_t pa,
+                              unsigned size, uint64_t data, uint64_t pc,
+                              int cpu_index, uint64_t vcnt);
+void smmuv3_modern_tear_global_bypass(SMMUv3ModernState *s, uint32_t sid);
+void smmuv3_modern_tear_migrate(SMMUv3ModernState *s);
+/* The end of the run: exit judgement, the trace closed.  Idempotent. */
+void smmuv3_modern_tear_finish(SMMUv3ModernState *s);
 
 /* Fault injection: inject-* properties, core hookup, teardown. */
 void smmuv3_modern_inject_init(Object *obj);

@@ -2,10 +2,12 @@
 /*
  * smmuv3-modern: QEMU glue of the tear checker.  Parses the tear-*
  * properties, feeds the checker from the core's observer hooks, writes the
- * JSON Lines report, applies tear-action, exposes counters to QOM and
- * prints a summary when QEMU exits.
+ * JSON Lines report (and with tear-trace the trace of the checker's inputs
+ * that tools/smmum-replay replays), applies tear-action, exposes counters
+ * to QOM and prints a summary when QEMU exits.
  */
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
@@ -102,11 +104,100 @@ static void tear_summary(SMMUv3ModernState *s)
             c.approximate ? " (some judged approximately)" : "");
 }
 
+/* ---- tear-trace: the checker's inputs, for tools/smmum-replay ---- */
+
+static void tear_trace_line(void *opaque, const char *line)
+{
+    SMMUv3ModernState *s = opaque;
+
+    if (s->tear_trace_file) {
+        fputs(line, s->tear_trace_file);
+        fputc('\n', s->tear_trace_file);
+    }
+}
+
+static bool tear_trace_start(SMMUv3ModernState *s,
+                             const SmmumTearParams *params,
+                             SmmumTearHost *host, Error **errp)
+{
+    SmmumTraceModel model = {
+        .cfgcache_size = s->cfg.cfgcache_size,
+        .cfgcache_sticky = s->cfg.cfgcache_sticky,
+    };
+    SmmumTearRegs regs;
+
+    s->tear_trace_file = fopen(s->tear_trace_path, "w");
+    if (!s->tear_trace_file) {
+        error_setg_errno(errp, errno, "%s: cannot open tear-trace file "
+                         "'%s'", TYPE_ARM_SMMUV3_MODERN, s->tear_trace_path);
+        return false;
+    }
+    setvbuf(s->tear_trace_file, NULL, _IOFBF, 1 << 20);
+    pstrcpy(model.accel, sizeof(model.accel),
+            qtest_enabled() ? "qtest" : tcg_enabled() ? "tcg" : "other");
+    tear_get_regs(s, &regs);
+    s->tear_trace = smmum_trace_new(params, &regs, &model, tear_trace_line,
+                                    s);
+    smmum_trace_wrap_host(s->tear_trace, host);
+    smmum_trace_set_core(s->tear_trace, &s->core);
+    return true;
+}
+
+static void tear_trace_close(SMMUv3ModernState *s)
+{
+    if (s->tear_trace_file) {
+        fclose(s->tear_trace_file);
+        s->tear_trace_file = NULL;
+    }
+}
+
+void smmuv3_modern_tear_store(SMMUv3ModernState *s, uint64_t pa,
+                              unsigned size, uint64_t data, uint64_t pc,
+                              int cpu_index, uint64_t vcnt)
+{
+    if (s->tear_trace) {
+        smmum_trace_store(s->tear_trace, pa, size, data, pc, cpu_index,
+                          vcnt, false);
+    } else {
+        smmum_tear_store(s->tear, pa, size, data, pc, cpu_index, vcnt);
+    }
+}
+
+void smmuv3_modern_tear_global_bypass(SMMUv3ModernState *s, uint32_t sid)
+{
+    if (s->tear_trace) {
+        smmum_trace_global_bypass(s->tear_trace, sid);
+    } else {
+        smmum_tear_note_global_bypass(s->tear, sid);
+    }
+}
+
+void smmuv3_modern_tear_migrate(SMMUv3ModernState *s)
+{
+    if (s->tear_trace) {
+        smmum_trace_migrate(s->tear_trace);
+        fflush(s->tear_trace_file);
+    } else {
+        smmum_tear_migrate(s->tear);
+    }
+}
+
+void smmuv3_modern_tear_finish(SMMUv3ModernState *s)
+{
+    if (s->tear_trace) {
+        /* the recorder stays: the model may still call its hooks */
+        smmum_trace_finish(s->tear_trace);
+        tear_trace_close(s);
+    } else {
+        smmum_tear_finish(s->tear);
+    }
+}
+
 static void tear_exit_notify(Notifier *n, void *data)
 {
     SMMUv3ModernState *s = container_of(n, SMMUv3ModernState, tear_exit);
 
-    smmum_tear_finish(s->tear);
+    smmuv3_modern_tear_finish(s);
     tear_summary(s);
     if (s->tear_report) {
         fclose(s->tear_report);
@@ -274,6 +365,10 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
             warn_report("%s: tear-report is ignored with tear-check=off",
                         TYPE_ARM_SMMUV3_MODERN);
         }
+        if (s->tear_trace_path) {
+            warn_report("%s: tear-trace is ignored with tear-check=off",
+                        TYPE_ARM_SMMUV3_MODERN);
+        }
         return true;
     }
     if (s->tear_report_path) {
@@ -288,6 +383,13 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
     params.mode = s->tear_mode;
     /* A second of guest inactivity ends a committed transition. */
     params.gap_ticks = NANOSECONDS_PER_SECOND;
+    if (s->tear_trace_path && !tear_trace_start(s, &params, &host, errp)) {
+        if (s->tear_report) {
+            fclose(s->tear_report);
+            s->tear_report = NULL;
+        }
+        return false;
+    }
     s->tear = smmum_tear_new(&params, &host);
     smmum_tear_observer(s->tear, &obs);
     if (s->tear_mode == SMMUM_TEAR_STORE &&
@@ -298,7 +400,14 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
             fclose(s->tear_report);
             s->tear_report = NULL;
         }
+        smmum_trace_free(s->tear_trace);
+        s->tear_trace = NULL;
+        tear_trace_close(s);
         return false;
+    }
+    if (s->tear_trace) {
+        /* outermost: records each input after the feeder passed it on */
+        smmum_trace_attach(s->tear_trace, s->tear, &obs);
     }
     smmum_core_set_observer(&s->core, &obs);
     s->tear_exit.notify = tear_exit_notify;

@@ -90,9 +90,9 @@ static MemTxResult watch_write(void *opaque, hwaddr addr, uint64_t data,
     MemTxResult r;
 
     if (s->tear) {
-        smmum_tear_store(s->tear, addr, size, data, watch_guest_pc(cpu),
-                         cpu ? cpu->cpu_index : -1,
-                         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+        smmuv3_modern_tear_store(s, addr, size, data, watch_guest_pc(cpu),
+                                 cpu ? cpu->cpu_index : -1,
+                                 qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
     }
     stn_le_p(buf, size, data);
     r = address_space_write(&address_space_memory, addr, attrs, buf, size);

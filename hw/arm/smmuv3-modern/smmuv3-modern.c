@@ -284,7 +284,7 @@ static IOMMUTLBEntry smmuv3_modern_translate(IOMMUMemoryRegion *mr,
     }
     if (sdev->smmu->tear && x.status == SMMUM_XLATE_OK &&
         !(sdev->smmu->core.cr0ack & SMMUM_CR0_SMMUEN)) {
-        smmum_tear_note_global_bypass(sdev->smmu->tear, txn.sid);
+        smmuv3_modern_tear_global_bypass(sdev->smmu, txn.sid);
     }
     entry.addr_mask = x.addr_mask;
     entry.iova = addr & ~x.addr_mask;
@@ -413,9 +413,11 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
     smmuv3_modern_watch_stop(s);
     if (s->tear) {
         notifier_remove(&s->tear_exit);
-        smmum_tear_finish(s->tear);
+        smmuv3_modern_tear_finish(s);
         smmum_tear_free(s->tear);
         s->tear = NULL;
+        smmum_trace_free(s->tear_trace);
+        s->tear_trace = NULL;
     }
     smmum_core_finalize(&s->core);
 }
@@ -451,7 +453,7 @@ static int smmuv3_modern_pre_save(void *opaque)
 
     /* Windows still open are reported as unterminated here. */
     if (s->tear) {
-        smmum_tear_migrate(s->tear);
+        smmuv3_modern_tear_migrate(s);
     }
     return 0;
 }
@@ -532,6 +534,7 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_STRING("tear-severity", SMMUv3ModernState,
                        tear_severity_str),
     DEFINE_PROP_STRING("tear-report", SMMUv3ModernState, tear_report_path),
+    DEFINE_PROP_STRING("tear-trace", SMMUv3ModernState, tear_trace_path),
     DEFINE_PROP_STRING("maint-check", SMMUv3ModernState, maint_check_str),
     DEFINE_PROP_STRING("maint-checks", SMMUv3ModernState, maint_checks_str),
     DEFINE_PROP_BOOL("maint-tlb-conflict", SMMUv3ModernState, maint_conflict,

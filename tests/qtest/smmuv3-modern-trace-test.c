@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern qtests: tear-trace=FILE round trip.  The device records
+ * the tear checker's inputs while it writes its report; the smmum-replay
+ * tool (built next to this test; SMMUM_REPLAY overrides) replays the
+ * trace offline and must write the very same report, line for line.
+ */
+#include "qemu/osdep.h"
+#include "smmum-qtest-util.h"
+
+#define EDU_STE         (SMMUM_QT_STRTAB + SMMUM_QT_EDU_SID * 64ULL)
+#define STE_S2_W0       (SMMUM_QT_STE_V | (6ULL << 1))  /* Config=S2 */
+/* VMID 1, S2T0SZ 24, S2SL0 1, 4 KiB, S2PS 40 bits, S2AA64 */
+#define STE_S2_W2       (1ULL | (24ULL << 32) | (1ULL << 38) | \
+                         (2ULL << 48) | (1ULL << 51))
+#define STE_S2_W3       (SMMUM_QT_RAM + 0x300000)        /* S2TTB */
+
+static char *replay_tool;
+
+typedef struct Files {
+    char *dir;
+    char *report;
+    char *trace;
+    char *replayed;
+} Files;
+
+static void files_init(Files *f)
+{
+    f->dir = g_dir_make_tmp("smmum-trace-XXXXXX", NULL);
+    g_assert(f->dir);
+    f->report = g_build_filename(f->dir, "report.jsonl", NULL);
+    f->trace = g_build_filename(f->dir, "trace.jsonl", NULL);
+    f->replayed = g_build_filename(f->dir, "replayed.jsonl", NULL);
+}
+
+static void files_free(Files *f)
+{
+    unlink(f->report);
+    unlink(f->trace);
+    unlink(f->replayed);
+    rmdir(f->dir);
+    g_free(f->report);
+    g_free(f->trace);
+    g_free(f->replayed);
+    g_free(f->dir);
+}
+
+static void start(SmmumQt *t, Files *f, const char *mode)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-global arm-smmuv3-modern.tear-check=%s "
+        "-global arm-smmuv3-modern.tear-report=%s "
+        "-global arm-smmuv3-modern.tear-trace=%s", mode, f->report, f->trace);
+
+    smmum_qt_start(t, args);
+    smmum_qt_enable(t, 6);
+}
+
+static void dma(SmmumQt *t)
+{
+    smmum_qt_mem_to_edu(t, SMMUM_QT_RAM + 0x100000, 64);
+}
+
+/* Stop QEMU, replay its trace; both reports must be equal. */
+static char *replay_and_compare(SmmumQt *t, Files *f)
+{
+    g_autofree char *report = NULL;
+    g_autofree char *replayed = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    const char *argv[] = { replay_tool, "-q", "-o", f->replayed, f->trace,
+                           NULL };
+    int status;
+
+    smmum_qt_stop(t);
+    g_assert(g_file_get_contents(f->report, &report, NULL, NULL));
+    g_assert(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, &out,
+                          &err, &status, NULL));
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        g_test_message("smmum-replay: %s", err);
+    }
+    g_assert(g_spawn_check_wait_status(status, NULL));
+    g_assert(g_file_get_contents(f->replayed, &replayed, NULL, NULL));
+    g_assert_cmpstr(replayed, ==, report);
+    return g_steal_pointer(&report);
+}
+
+/* STE bypass -> stage 2 without break-before-make (store feeder). */
+static void test_store_torn(void)
+{
+    SmmumQt t;
+    Files f;
+    g_autofree char *report = NULL;
+    g_autofree char *trace = NULL;
+    g_autofree char *store = NULL;
+
+    files_init(&f);
+    start(&t, &f, "store");
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    dma(&t);
+    qtest_writeq(t.qts, EDU_STE + 16, STE_S2_W2);
+    qtest_writeq(t.qts, EDU_STE + 24, STE_S2_W3);
+    qtest_writeq(t.qts, EDU_STE, STE_S2_W0);
+    smmum_qt_cfgi_ste(&t, SMMUM_QT_EDU_SID);
+    report = replay_and_compare(&t, &f);
+    g_assert(strstr(report, "\"type\":\"tear\""));
+    g_assert(g_file_get_contents(f.trace, &trace, NULL, NULL));
+    g_assert(g_str_has_prefix(trace, "{\"rec\":\"header\",\"version\":1,"
+                              "\"mode\":\"store\""));
+    /* the stores with their data, the commands as consumed */
+    store = g_strdup_printf("{\"rec\":\"store\",\"pa\":\"0x%" PRIx64
+                            "\",\"size\":8,\"data\":\"0x%" PRIx64 "\"",
+                            (uint64_t)EDU_STE, (uint64_t)STE_S2_W0);
+    g_assert(strstr(trace, store));
+    g_assert(strstr(trace, "\"rec\":\"cfgi\",\"op\":\"CFGI_STE\","
+                    "\"sid\":16"));
+    g_assert(strstr(trace, "\"cmd\":[\"0x"));
+    g_assert(strstr(trace, "\"rec\":\"sync\""));
+    g_assert(strstr(trace, "\"rec\":\"txn\",\"sid\":16"));
+    g_assert(g_str_has_suffix(trace, "{\"rec\":\"exit\"}\n"));
+    files_free(&f);
+}
+
+/* A missing invalidation under the sync feeder, with DMA after it. */
+static void test_sync_missing(void)
+{
+    SmmumQt t;
+    Files f;
+    g_autofree char *report = NULL;
+
+    files_init(&f);
+    start(&t, &f, "sync");
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
+    dma(&t);
+    smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_ABORT);
+    dma(&t);
+    report = replay_and_compare(&t, &f);
+    g_assert(strstr(report, "\"type\":\"missing-invalidation\""));
+    files_free(&f);
+}
+
+static void test_bad_path(void)
+{
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint(smmum_qt_run_fail("-M iommu=smmuv3-modern -global "
+                                      "arm-smmuv3-modern.tear-check=sync "
+                                      "-global arm-smmuv3-modern.tear-trace="
+                                      "/nonexistent/dir/t.jsonl", &err),
+                    !=, 0);
+    g_assert(strstr(err, "tear-trace"));
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree char *dir = g_path_get_dirname(argv[0]);
+
+    g_test_init(&argc, &argv, NULL);
+    replay_tool = g_strdup(g_getenv("SMMUM_REPLAY"));
+    if (!replay_tool) {
+        replay_tool = g_build_filename(dir, "smmum-replay", NULL);
+    }
+    if (!g_file_test(replay_tool, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_printerr("smmum-replay not found at %s (set SMMUM_REPLAY)\n",
+                   replay_tool);
+        return 1;
+    }
+    qtest_add_func("/smmuv3-modern/trace/store-torn", test_store_torn);
+    qtest_add_func("/smmuv3-modern/trace/sync-missing", test_sync_missing);
+    qtest_add_func("/smmuv3-modern/trace/bad-path", test_bad_path);
+    return g_test_run();
+}
