@@ -373,6 +373,56 @@ static void test_reset(gconstpointer data)
     tb_destroy(&b);
 }
 
+/*
+ * DMA with SMMUEN=0 (one global-bypass record per run), then the table
+ * enabled, an open torn window at an outgoing migration.
+ */
+static void test_bypass_migrate(gconstpointer data)
+{
+    TraceBuilder b;
+    Out o;
+    uint64_t cur[8], tgt[8];
+    unsigned order[] = { 2, 3 };
+    uint64_t a = tb_ste_addr(6);
+    const char *text;
+    SmmumTearRecord *r;
+
+    tb_init(&b, mode_of(data));
+    b.regs.smmuen = false;
+    tb_tables_changed(&b);
+    tb_global_bypass(&b, 6);            /* the first reads the clock */
+    tb_global_bypass(&b, 6);
+    tb_global_bypass(&b, 6);
+    tb_global_bypass(&b, 7);
+    b.regs.smmuen = true;
+    tb_tables_changed(&b);
+    tb_ste_s2(cur, 1, TB_TTB_A);
+    tb_poke_img(&b, a, cur);
+    tb_inv_ste(&b, 6);
+    tb_cfgi(&b, SMMUM_CFGI_STE, 6, 0, true);
+    tb_sync(&b);
+    tb_ste_s2(tgt, 2, TB_TTB_B);
+    tb_store_words(&b, a, tgt, order, 2);
+    tb_cfgi(&b, SMMUM_CFGI_STE, 6, 0, true);
+    tb_migrate(&b);
+
+    replay_same(&b, &o);
+    text = b.trace->str;
+    /* runs of one stream are one record (unless the clock was read) */
+    g_assert_nonnull(strstr(text, "{\"rec\":\"global-bypass\",\"sid\":6,"
+                            "\"count\":2"));
+    g_assert_nonnull(strstr(text, "\"rec\":\"regs\""));
+    g_assert_nonnull(strstr(text, "{\"rec\":\"migrate\"}"));
+    r = find(&o, SMMUM_TEAR_REC_GLOBAL_BYPASS, -1);
+    g_assert_nonnull(r);
+    g_assert_cmpuint(r->exposure, ==, 4);
+    r = find(&o, SMMUM_TEAR_REC_UNTERMINATED, -1);
+    g_assert_nonnull(r);
+    g_assert_cmpstr(r->reason, ==, "migration");
+    out_free(&o);
+    tb_destroy(&b);
+}
+
 /* ---- hand-written traces ---- */
 
 static void add(GString *s, const SmmumTraceRec *r)
@@ -978,6 +1028,7 @@ int main(int argc, char **argv)
     add_both("torn-cd", test_torn_cd);
     add_both("store-only", test_store_only);
     add_both("reset", test_reset);
+    add_both("global-bypass-migrate", test_bypass_migrate);
     g_test_add_data_func("/replay/store/missing-invalidation",
                          GINT_TO_POINTER(SMMUM_TEAR_STORE),
                          test_missing_inval);

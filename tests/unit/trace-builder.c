@@ -174,6 +174,23 @@ void tb_reset(TraceBuilder *b)
     b->obs.reset(b->obs.opaque);
 }
 
+void tb_tables_changed(TraceBuilder *b)
+{
+    b->vcnt += 10;
+    b->obs.tables_changed(b->obs.opaque);
+}
+
+void tb_global_bypass(TraceBuilder *b, uint32_t sid)
+{
+    b->vcnt += 10;
+    smmum_trace_global_bypass(b->tr, sid);
+}
+
+void tb_migrate(TraceBuilder *b)
+{
+    smmum_trace_migrate(b->tr);
+}
+
 const char *tb_finish(TraceBuilder *b)
 {
     smmum_trace_finish(b->tr);

@@ -53,6 +53,11 @@ void tb_txn(TraceBuilder *b, uint32_t sid, uint32_t ssid, bool ssv);
 /* The model fetches STE sid from memory. */
 void tb_fetch_ste(TraceBuilder *b, uint32_t sid);
 void tb_reset(TraceBuilder *b);
+/* The registers in b->regs changed (SMMUEN, STRTAB_BASE, ...). */
+void tb_tables_changed(TraceBuilder *b);
+/* A transaction let through untranslated with SMMUEN=0. */
+void tb_global_bypass(TraceBuilder *b, uint32_t sid);
+void tb_migrate(TraceBuilder *b);
 /* The end of the run; the trace (owned by b). */
 const char *tb_finish(TraceBuilder *b);
 
