@@ -626,6 +626,22 @@ static void test_benign(void)
     mx_destroy(&x);
 }
 
+/* Unmapped and mapped back as it was: DMA meanwhile only counts. */
+static void test_restored(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    unmap_then_dma(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    dma_ok(&x, 1, VA, PA_A);
+    dma_ok(&x, 1, VA, PA_A);
+    smmum_maint_finish(x.m);
+    expect_one(&x, SMMUM_MAINT_MISSING, SMMUM_TEAR_SEV_MAJOR);
+    g_assert_cmpuint(rec(&x, 0)->exposure, ==, 1);
+    mx_destroy(&x);
+}
+
 /* ---- break-before-make ---- */
 
 /* Split a cached block into a table of the same pages, no BBM. */
@@ -961,6 +977,7 @@ int main(int argc, char **argv)
     g_test_add_func("/maint/missing/fq", test_fq_use_after_unmap);
     g_test_add_func("/maint/missing/narrow", test_missing_narrow);
     g_test_add_func("/maint/benign", test_benign);
+    g_test_add_func("/maint/restored", test_restored);
     g_test_add_func("/maint/bbm/resize", test_bbm_resize);
     g_test_add_func("/maint/bbm/level2", test_bbm_level2);
     g_test_add_func("/maint/bbm/level1-nt", test_bbm_level1_nt);

@@ -557,6 +557,20 @@ static bool check(SmmumMaint *m, Sh *sh, const char *how)
     return true;
 }
 
+/* Does memory hold the walk's descriptors again (a change undone)? */
+static bool restored(SmmumMaint *m, Sh *sh)
+{
+    uint64_t v;
+
+    for (unsigned i = 0; i < sh->ndesc; i++) {
+        m->c.descs_read++;
+        if (!host_read64(m, sh->desc[i].pa, &v) || v != sh->desc[i].val) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void report_bbm(SmmumMaint *m, Sh *sh, bool conflict)
 {
     if (sh->bbm && !sh->bbm_done && !sh->nmissed) {
@@ -694,7 +708,8 @@ static bool h_hit(void *opaque, const SmmumIotlbEntry *e, const SmmumTxn *txn)
         return true;
     }
     had = sh->change != SMMUM_CHG_NONE;
-    if (!check(m, sh, "hit")) {
+    if (!check(m, sh, "hit") || (had && restored(m, sh))) {
+        /* Unchanged, or changed back: the entry says what memory says. */
         return true;
     }
     if (sh->bbm && !sh->nmissed && m->p.conflict) {
