@@ -19,6 +19,11 @@
 #   --out      folder for the console log and disks (default
 #              out/guest/<label>-<iommu>)
 #   --verbose  stream the whole console, not only the SMMUM- lines
+#   --testdev  add the PCIe test endpoint smmuv3-modern-testdev (PASID, ATS
+#              with an ATC) and, on smmuv3-modern, ats=on, plus the guest
+#              step tests/guest/testdev-ats.sh (binds it to vfio-pci, cycles
+#              its domain); ATS requests and ATC invalidations are traced
+#              to <out>/ats-trace.log
 #
 # SMMUM_QEMU_EXTRA: extra QEMU arguments (split at blanks), e.g.
 #   "-global arm-smmuv3-modern.tear-check=sync".
@@ -42,6 +47,7 @@ timeout=300
 qemu=${QEMU:-}
 out=""
 verbose=0
+testdev=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=${2:?}; shift ;;
@@ -52,7 +58,8 @@ while [ $# -gt 0 ]; do
         --out) out=${2:?}; shift ;;
         --no-cache) ;;  # handled before lib.sh is sourced
         --verbose) verbose=1 ;;
-        -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --testdev) testdev=1 ;;
+        -h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) log "unknown option $1"; exit 3 ;;
     esac
     shift
@@ -85,6 +92,14 @@ if ! envf=$("$SMMU_TOP/scripts/guest-initramfs.sh" --resolve "$kernel" 2>/dev/nu
 fi
 # shellcheck disable=SC1090
 . "$envf"
+if [ "$testdev" = 1 ] && [ -z "${SMMUM_INITRD_EXTRA:-}" ]; then
+    # The step that binds the test device (tests/guest/testdev-ats.sh).
+    SMMUM_INITRD_EXTRA=$(mktemp -d)
+    mkdir -p "$SMMUM_INITRD_EXTRA/etc/smmum-extra.d"
+    cp "$SMMU_TOP/tests/guest/testdev-ats.sh" "$SMMUM_INITRD_EXTRA/etc/smmum-extra.d/"
+    export SMMUM_INITRD_EXTRA
+    trap 'rm -rf "$SMMUM_INITRD_EXTRA"' EXIT
+fi
 initrd=$("$SMMU_TOP/scripts/guest-initramfs.sh" "$kernel") || exit 3
 
 # ---- disks with known content (made once, copied per run) ----
@@ -148,6 +163,13 @@ args=(
     -device "virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:02,$vdev"
     -device edu,dma_mask=0xffffffffffffffff
 )
+if [ "$testdev" = 1 ]; then
+    args+=(-device smmuv3-modern-testdev -D "$out/ats-trace.log"
+           -trace smmuv3_modern_ats_request -trace smmuv3_modern_atc_inv
+           -trace smmuv3_modern_testdev_atc_inv)
+    [ "$iommu" != smmuv3-modern ] ||
+        args+=(-global arm-smmuv3-modern.ats=on)
+fi
 # shellcheck disable=SC2206
 [ -z "${SMMUM_QEMU_EXTRA:-}" ] || args+=($SMMUM_QEMU_EXTRA)
 printf '%q ' "$qemu" "${args[@]}" > "$out/qemu-cmdline"
