@@ -376,6 +376,50 @@ static void test_migrate_outstanding(void)
     unlink(rdst);
 }
 
+/*
+ * An ATC_INV whose endpoint never completes, migrated before its SYNC:
+ * the SYNC on the destination still fails with CERROR_ATC_INV_SYNC.
+ * Needs the project's PCIe test device (ATS, an ATC that can fail).
+ */
+#define TD_DEVFN            (3 << 3)
+#define TD_ATS_CTRL         (0x100 + 6)
+#define CMD_ATC_INV         0x40
+#define CERROR_ATC_INV_SYNC 3
+#define TD_ARGS "-global arm-smmuv3-modern.ats=on " \
+                "-device smmuv3-modern-testdev,addr=03.0,atc-inv-fail=on"
+
+static void test_migrate_atc_inv(void)
+{
+    SmmumQt src, dst;
+    uint32_t cons;
+
+    if (!qtest_has_device("smmuv3-modern-testdev")) {
+        g_test_skip("no smmuv3-modern-testdev in this QEMU");
+        return;
+    }
+    smmum_qt_start(&src, TD_ARGS);
+    smmum_qt_enable(&src, 8);
+    /* ATS Enable in the device's ATS capability (ECAM). */
+    qtest_writew(src.qts, src.pcibus.ecam_alloc_ptr +
+                 ((uint64_t)TD_DEVFN << 12) + TD_ATS_CTRL, 0x8000);
+    smmum_qt_cmd(&src, CMD_ATC_INV | ((uint64_t)TD_DEVFN << 32), 52);
+    g_assert_cmphex(smmum_qt_rd32(&src, CMDQ_CONS), ==, src.cmdq_prod);
+
+    migrate(&src, &dst, TD_ARGS);
+
+    smmum_qt_cmd(&dst, SMMUM_QT_CMD_SYNC, 0);
+    cons = smmum_qt_rd32(&dst, CMDQ_CONS);
+    g_assert_cmpuint(CMDQ_CONS_ERR(cons), ==, CERROR_ATC_INV_SYNC);
+    g_assert_cmphex(cons & 0xfffff, ==, (dst.cmdq_prod - 1) & 0x1ff);
+    g_assert_cmphex(smmum_qt_rd32(&dst, GERROR) ^
+                    smmum_qt_rd32(&dst, GERRORN), ==, GERROR_CMDQ_ERR);
+    /* Acknowledged: the retried SYNC completes. */
+    smmum_qt_wr32(&dst, GERRORN, smmum_qt_rd32(&dst, GERROR));
+    g_assert_cmphex(smmum_qt_rd32(&dst, CMDQ_CONS) & 0xfffff, ==,
+                    dst.cmdq_prod);
+    smmum_qt_stop(&dst);
+}
+
 static void test_system_reset(void)
 {
     uint32_t fresh[G_N_ELEMENTS(regs32)];
@@ -485,6 +529,8 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/migration/round-trip", test_migrate);
     qtest_add_func("/smmuv3-modern/migration/work-outstanding",
                    test_migrate_outstanding);
+    qtest_add_func("/smmuv3-modern/migration/atc-inv-failed",
+                   test_migrate_atc_inv);
     qtest_add_func("/smmuv3-modern/reset/system-reset", test_system_reset);
     qtest_add_func("/smmuv3-modern/robust/tables-in-mmio",
                    test_tables_in_mmio);

@@ -467,6 +467,29 @@ static int smmuv3_modern_post_load(void *opaque, int version_id)
     return 0;
 }
 
+/*
+ * An ATC_INV whose completion failed, with its CMD_SYNC (which must fail
+ * with CERROR_ATC_INV_SYNC) still to come.  A subsection, sent only then,
+ * so streams from and to builds without it stay compatible.
+ */
+static bool smmuv3_modern_atc_inv_needed(void *opaque)
+{
+    SMMUv3ModernState *s = opaque;
+
+    return s->core.atc_inv_failed;
+}
+
+static const VMStateDescription vmstate_smmuv3_modern_atc_inv = {
+    .name = TYPE_ARM_SMMUV3_MODERN "/atc-inv-failed",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = smmuv3_modern_atc_inv_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BOOL(core.atc_inv_failed, SMMUv3ModernState),
+        VMSTATE_END_OF_LIST(),
+    },
+};
+
 static const VMStateDescription vmstate_smmuv3_modern = {
     .name = TYPE_ARM_SMMUV3_MODERN,
     .version_id = 1,
@@ -496,6 +519,10 @@ static const VMStateDescription vmstate_smmuv3_modern = {
         VMSTATE_UINT32(core.eventq_irq_cfg1, SMMUv3ModernState),
         VMSTATE_UINT32(core.eventq_irq_cfg2, SMMUv3ModernState),
         VMSTATE_END_OF_LIST(),
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_smmuv3_modern_atc_inv,
+        NULL,
     },
 };
 
