@@ -42,6 +42,7 @@
 #define F_WRITE     (1u << 0)
 #define F_SSV       (1u << 1)
 #define F_PRIV      (1u << 2)
+#define F_INSTR     (1u << 3)
 #define F_ATS       (1u << 4)
 #define F_TRANSLATED (1u << 5)
 #define F_NW        (1u << 6)
@@ -58,10 +59,13 @@
 #define EVT_F_TRANSL_FORBIDDEN  0x07
 #define EVT_C_BAD_SUBSTREAMID   0x08
 #define EVT_F_TRANSLATION       0x10
+#define EVT_F_PERMISSION        0x13
 #define EV_TYPE(ev)     ((unsigned)((ev)[0] & 0xff))
 #define EV_SSV(ev)      ((unsigned)(((ev)[0] >> 11) & 1))
 #define EV_SSID(ev)     ((unsigned)(((ev)[0] >> 12) & 0xfffff))
 #define EV_SID(ev)      ((unsigned)((ev)[0] >> 32))
+#define EV_PNU(ev)      ((unsigned)(((ev)[1] >> 33) & 1))
+#define EV_IND(ev)      ((unsigned)(((ev)[1] >> 34) & 1))
 #define EV_RNW(ev)      ((unsigned)(((ev)[1] >> 35) & 1))
 
 #define REG_CR0         0x20
@@ -334,6 +338,50 @@ static void test_fault_record(void)
     td_stop(&d);
 }
 
+/*
+ * Privileged and instruction attributes reach stage 1: an EL1-only page
+ * takes privileged accesses only, a UXN page no unprivileged instruction
+ * fetch; the event records PnU / InD as the device sent them.
+ */
+static void test_priv_instr(void)
+{
+    uint64_t ste[8], ev[4], root;
+    Td d;
+
+    td_start(&d, "");
+    clear_pages(&d, 2);
+    root = smmum_qtx_alloc(&d.x);
+    /* IOVA: EL1 read/write only (AP[1]=0); IOVA + 4K: EL0 data, UXN. */
+    smmum_qtx_map(&d.x, root, 3, IOVA, PA(0),
+                  SMMUM_QTX_AF | SMMUM_QTX_NG);
+    smmum_qtx_map(&d.x, root, 3, IOVA + 0x1000, PA(1),
+                  SMMUM_QTX_S1_RW | (1ULL << 54));
+    smmum_qtx_write_cd(&d.x, SMMUM_QTX_CD + 4 * 64,
+                       smmum_qtx_cd_w0(6, true), root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 0);
+    set_ste(&d, ste, 0);
+
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV | F_PRIV, 4, 0x11), ==,
+                     ST_OK);
+    g_assert_true(holds(&d, PA(0), 0x11));
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV, 4, 0x12), ==,
+                     ST_FAULT);
+    pop(&d, ev, EVT_F_PERMISSION);
+    g_assert_cmpuint(EV_PNU(ev), ==, 0);
+    g_assert_false(holds(&d, PA(0), 0x12));
+
+    /* Data reads of the UXN page pass, instruction fetches do not. */
+    g_assert_cmpuint(td_run(&d, CMD_DMA, IOVA + 0x1000, 16, F_SSV, 4), ==,
+                     ST_OK);
+    g_assert_cmpuint(td_run(&d, CMD_DMA, IOVA + 0x1000, 16,
+                            F_SSV | F_INSTR, 4), ==, ST_FAULT);
+    pop(&d, ev, EVT_F_PERMISSION);
+    g_assert_cmpuint(EV_IND(ev), ==, 1);
+    g_assert_cmpuint(EV_RNW(ev), ==, 1);
+    g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
+    td_stop(&d);
+}
+
 static uint64_t atc_inv_w0(uint32_t sid, bool ssv, uint32_t ssid)
 {
     return CMD_ATC_INV | (uint64_t)ssv << 11 | (uint64_t)ssid << 12 |
@@ -418,6 +466,59 @@ static void test_ats_protocol(void)
     g_assert_cmpuint(td_rd(&d, TD_INV_COUNT), ==, 2);
     g_assert_cmpuint(td_rd(&d, TD_INV_LAST_SIZE), ==, 64);
     g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 0);
+    g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
+    td_stop(&d);
+}
+
+/*
+ * Nested stream, ATSCHK=1: split-stage ATS (EATS=0b10) answers the IPA
+ * and the Translated DMA is translated at stage 2; full ATS answers the
+ * PA.
+ */
+static void test_split_stage(void)
+{
+    const uint64_t ipa = 0x80000000ULL;     /* not RAM: stage 2 maps it */
+    uint64_t ste[8], s1root, s2root;
+    Td d;
+
+    td_start(&d, "");
+    clear_pages(&d, 4);
+    s2root = smmum_qtx_alloc(&d.x);
+    /* RAM (tables, CDs, pages) at IPA = PA; ipa -> PA(2). */
+    smmum_qtx_map(&d.x, s2root, 1, SMMUM_QT_RAM, SMMUM_QT_RAM,
+                  SMMUM_QTX_S2_RW);
+    smmum_qtx_map(&d.x, s2root, 3, ipa, PA(2), SMMUM_QTX_S2_RW);
+    s1root = smmum_qtx_alloc(&d.x);
+    smmum_qtx_map(&d.x, s1root, 3, IOVA, ipa, SMMUM_QTX_S1_RW);
+    smmum_qtx_write_cd(&d.x, SMMUM_QTX_CD, smmum_qtx_cd_w0(8, true), s1root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_NESTED, SMMUM_QTX_CD, 0, 0, 0);
+    smmum_qtx_ste_s2(ste, s2root, 3, true);
+    set_ste(&d, ste, 2);
+    smmum_qt_wr32(&d.t, REG_CR0, smmum_qt_rd32(&d.t, REG_CR0) | CR0_ATSCHK);
+
+    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA + 0x80, 0, 0, 0), ==,
+                     ST_OK);
+    g_assert_cmphex(td_rd(&d, TD_ATS_ADDR_LO) |
+                    (uint64_t)td_rd(&d, TD_ATS_ADDR_HI) << 32, ==,
+                    ipa + 0x80);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x80, F_ATS, 0, 0x31), ==,
+                     ST_OK);
+    g_assert_true(holds(&d, PA(2) + 0x80, 0x31));
+
+    /* Full ATS on the same tables: the PA, used as it is. */
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_NESTED, SMMUM_QTX_CD, 0, 0, 0);
+    smmum_qtx_ste_s2(ste, s2root, 3, true);
+    set_ste(&d, ste, 1);
+    smmum_qt_cmd(&d.t, atc_inv_w0(TD_SID, false, 0), 52);
+    smmum_qt_sync(&d.t);
+    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA + 0x80, 0, 0, 0), ==,
+                     ST_OK);
+    g_assert_cmphex(td_rd(&d, TD_ATS_ADDR_LO) |
+                    (uint64_t)td_rd(&d, TD_ATS_ADDR_HI) << 32, ==,
+                    PA(2) + 0x80);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0xc0, F_ATS, 0, 0x32), ==,
+                     ST_OK);
+    g_assert_true(holds(&d, PA(2) + 0xc0, 0x32));
     g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
     td_stop(&d);
 }
@@ -519,7 +620,9 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/testdev/two-level-ssids",
                    test_two_level_ssids);
     qtest_add_func("/smmuv3-modern/testdev/fault-record", test_fault_record);
+    qtest_add_func("/smmuv3-modern/testdev/priv-instr", test_priv_instr);
     qtest_add_func("/smmuv3-modern/testdev/ats-protocol", test_ats_protocol);
+    qtest_add_func("/smmuv3-modern/testdev/split-stage", test_split_stage);
     qtest_add_func("/smmuv3-modern/testdev/atc-inv-sync-error",
                    test_atc_inv_sync_error);
     qtest_add_func("/smmuv3-modern/testdev/eats0-refuses",
