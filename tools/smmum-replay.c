@@ -19,6 +19,7 @@ typedef struct Opts {
     char *report;
     gint64 stop_at;
     gboolean state;
+    gboolean finish;
     char *minimise;
     gint finding;
     gint max_runs;
@@ -146,6 +147,10 @@ static void replay(const SmmumTraceFile *f, const Opts *o, Run *run,
             }
         }
     }
+    if (o->finish) {
+        /* idempotent: nothing more if the trace's exit record came */
+        smmum_tear_finish(smmum_replay_tear(rp));
+    }
     if (o->state && o->stop_at > 0) {
         char *when = g_strdup_printf("at the stop (line %u)",
                                      line_of(f, end - 1));
@@ -230,6 +235,10 @@ int main(int argc, char **argv)
         { "state", 0, 0, G_OPTION_ARG_NONE, &o.state,
           "print the checker's views after each record that made a tear, "
           "missing invalidation or transient bypass, and at --stop-at", NULL },
+        { "finish", 0, 0, G_OPTION_ARG_NONE, &o.finish,
+          "judge the end of the run after the last record replayed (at "
+          "--stop-at, or when QEMU was killed and the trace has no exit "
+          "record)", NULL },
         { "minimise", 'm', 0, G_OPTION_ARG_FILENAME, &o.minimise,
           "write to FILE the fewest records (delta debugging) with which "
           "the finding (--finding, default the first tear, missing "
@@ -346,5 +355,7 @@ int main(int argc, char **argv)
     g_array_free(run.found, TRUE);
     g_array_free(run.found_idx, TRUE);
     smmum_trace_file_free(f);
+    g_free(o.report);
+    g_free(o.minimise);
     return rc;
 }

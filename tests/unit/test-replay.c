@@ -984,6 +984,50 @@ static void test_tool(void)
         g_free(num);
     }
     {
+        /* a trace cut short (QEMU killed): --finish judges its end */
+        TraceBuilder c;
+        uint64_t img[8], tgt[8];
+        unsigned order[] = { 2, 3 };
+        const char *ctext;
+        char *cut, *clive;
+        GString *cl = g_string_new(NULL);
+        const char *args[] = { "-q", trace, NULL };
+        const char *args2[] = { "-q", "--finish", trace, NULL };
+
+        tb_init(&c, SMMUM_TEAR_STORE);
+        tb_ste_s2(img, 1, TB_TTB_A);
+        tb_poke_img(&c, tb_ste_addr(3), img);
+        tb_inv_ste(&c, 3);
+        tb_cfgi(&c, SMMUM_CFGI_STE, 3, 0, true);
+        tb_sync(&c);
+        tb_ste_s2(tgt, 2, TB_TTB_B);
+        tb_store_words(&c, tb_ste_addr(3), tgt, order, 2);
+        ctext = tb_finish(&c);
+        for (guint i = 0; i < c.live->len; i++) {
+            g_string_append_printf(cl, "%s\n",
+                                   (char *)g_ptr_array_index(c.live, i));
+        }
+        clive = g_string_free(cl, FALSE);
+        g_assert_nonnull(strstr(clive, "\"reason\":\"exit\""));
+        g_assert_true(g_str_has_suffix(ctext, "{\"rec\":\"exit\"}\n"));
+        cut = g_strndup(ctext, strlen(ctext) -
+                        strlen("{\"rec\":\"exit\"}\n"));
+        g_assert_true(g_file_set_contents(trace, cut, -1, NULL));
+        out = run_tool(args, &status, &err);
+        g_assert_true(g_spawn_check_wait_status(status, NULL));
+        g_assert_null(strstr(out, "\"reason\":\"exit\""));
+        g_free(out);
+        g_free(err);
+        out = run_tool(args2, &status, &err);
+        g_assert_true(g_spawn_check_wait_status(status, NULL));
+        g_assert_true(!strcmp(out, clive));
+        g_free(out);
+        g_free(err);
+        g_free(cut);
+        g_free(clive);
+        tb_destroy(&c);
+    }
+    {
         const char *args[] = { "--stop-at", "0x", trace, NULL };
         const char *args2[] = { "/nonexistent/trace", NULL };
 
