@@ -20,7 +20,9 @@
 #   smmum.watchdog=S       hang guard: after S seconds of uptime (default
 #                          240) report "watchdog FAIL", dump dmesg and power
 #                          off; not a verdict on speed, only on a hang
-#   smmum.shell=1          drop to a shell instead of powering off
+#   smmum.shell=1          drop to a shell instead of powering off (the
+#                          CHECK and VERDICT lines are also in
+#                          /tmp/smmum-results: lava/lava-results.sh)
 #   smmum.bench=NAME       run tests/guest/bench.sh NAME instead of the
 #                          workload (smmum.bench_mb=N scales disk reads)
 #   smmum.extra=0          skip the extended steps (VFIO cycles under
@@ -48,6 +50,7 @@ check() {
     _n=$1 _r=$2
     shift 2
     echo "SMMUM-CHECK $_n $_r $*"
+    echo "SMMUM-CHECK $_n $_r $*" >> /tmp/smmum-results
     case $_r in
         FAIL) FAILS=$((FAILS + 1)) ;;
         PASS) PASSES=$((PASSES + 1)) ;;
@@ -479,9 +482,9 @@ fi
 kill "$WATCHDOG_PID" 2>/dev/null
 step "done: $PASSES passed, $FAILS failed"
 if [ "$FAILS" -eq 0 ] && [ "$PASSES" -gt 0 ]; then
-    echo "SMMUM-VERDICT PASS"
+    echo "SMMUM-VERDICT PASS" | tee -a /tmp/smmum-results
 else
-    echo "SMMUM-VERDICT FAIL"
+    echo "SMMUM-VERDICT FAIL" | tee -a /tmp/smmum-results
 fi
 echo "SMMUM-DMESG-BEGIN"
 dmesg
