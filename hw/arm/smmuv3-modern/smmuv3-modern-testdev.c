@@ -317,7 +317,7 @@ static uint32_t td_xlate(SMMUv3ModernTestdev *d, uint64_t iova, bool write,
             return TD_ST_NO_ACCESS;
         }
         taddr = e->addr + (iova - e->iova);
-        troom = e->mask - (iova - e->iova) + 1;
+        troom = (e->mask - (iova - e->iova) + 1) ?: UINT64_MAX;
     }
     if (d->flags & (TD_F_ATS | TD_F_TRANSLATED)) {
         if (!smmuv3_modern_ats_translated(d->ep, &a, taddr, write, &out,
@@ -328,7 +328,8 @@ static uint32_t td_xlate(SMMUv3ModernTestdev *d, uint64_t iova, bool write,
         return TD_ST_FAULT;
     }
     *pa = out;
-    *room = MIN(troom, mask - (out & mask) + 1);
+    /* Bytes to the end of the region (a full 64-bit one wraps to 0). */
+    *room = MIN(troom, (mask - (out & mask) + 1) ?: UINT64_MAX);
     return TD_ST_OK;
 }
 
