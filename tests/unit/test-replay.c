@@ -576,6 +576,11 @@ static void test_format_roundtrip(void)
     }
 }
 
+static void extra_cb(void *opaque, const char *line, size_t idx)
+{
+    g_ptr_array_add(opaque, g_strdup(line));
+}
+
 /* What a reader must refuse, and what it must skip. */
 static void test_format_checks(void)
 {
@@ -595,6 +600,31 @@ static void test_format_checks(void)
     out_free(&o);
     g_free(text);
 
+    /* another checker's records: written in order, handed back */
+    {
+        TraceBuilder b;
+        SmmumTraceFile *tf;
+        GPtrArray *got = g_ptr_array_new_with_free_func(g_free);
+        char *again;
+
+        tb_init(&b, SMMUM_TEAR_SYNC);
+        tb_inv_ste(&b, 1);
+        smmum_trace_write_extra(b.tr, "{\"rec\":\"maint-tlbi\",\"n\":1}");
+        tb_inv_ste(&b, 1);
+        tf = parse_ok(tb_finish(&b));
+        g_assert_cmpuint(tf->unknown, ==, 1);
+        smmum_replay_free(smmum_replay_run_extra(tf, NULL, 0, NULL, NULL,
+                                                 extra_cb, got));
+        g_assert_cmpuint(got->len, ==, 1);
+        g_assert_cmpstr(g_ptr_array_index(got, 0), ==,
+                        "{\"rec\":\"maint-tlbi\",\"n\":1}");
+        again = smmum_trace_file_to_text(tf, NULL);
+        g_assert_cmpstr(again, ==, b.trace->str);
+        g_free(again);
+        smmum_trace_file_free(tf);
+        g_ptr_array_free(got, TRUE);
+        tb_destroy(&b);
+    }
     /* another version */
     g_assert_null(smmum_trace_parse("{\"rec\":\"header\",\"version\":2}\n",
                                     &err));

@@ -17,6 +17,7 @@ SmmumTraceFile *smmum_trace_parse(const char *text, char **err)
 
     f->recs = g_array_new(FALSE, TRUE, sizeof(SmmumTraceRec));
     f->line = g_array_new(FALSE, TRUE, sizeof(unsigned));
+    f->extra = g_ptr_array_new_with_free_func(g_free);
     for (unsigned i = 0; lines[i]; i++) {
         SmmumTraceRec r;
         char *why = NULL;
@@ -47,6 +48,8 @@ SmmumTraceFile *smmum_trace_parse(const char *text, char **err)
         if (r.kind == SMMUM_TRACE_UNKNOWN) {
             f->unknown++;
         }
+        g_ptr_array_add(f->extra, r.kind == SMMUM_TRACE_UNKNOWN ?
+                        g_strdup(s) : NULL);
         g_array_append_val(f->recs, r);
         g_array_append_val(f->line, ln);
     }
@@ -85,6 +88,7 @@ void smmum_trace_file_free(SmmumTraceFile *f)
     if (f) {
         g_array_free(f->recs, TRUE);
         g_array_free(f->line, TRUE);
+        g_ptr_array_free(f->extra, TRUE);
         g_free(f);
     }
 }
@@ -97,6 +101,11 @@ char *smmum_trace_file_to_text(const SmmumTraceFile *f, const bool *keep)
         char *line;
 
         if (i && keep && !keep[i]) {
+            continue;
+        }
+        if (g_ptr_array_index(f->extra, i)) {
+            g_string_append_printf(s, "%s\n",
+                                   (char *)g_ptr_array_index(f->extra, i));
             continue;
         }
         line = smmum_trace_rec_to_json(&g_array_index(f->recs,
@@ -267,9 +276,11 @@ void smmum_replay_feed(SmmumReplay *rp, const SmmumTraceRec *r, size_t idx)
     }
 }
 
-SmmumReplay *smmum_replay_run(const SmmumTraceFile *f, const bool *keep,
-                              size_t stop, SmmumReplayFinding cb,
-                              void *opaque)
+SmmumReplay *smmum_replay_run_extra(const SmmumTraceFile *f,
+                                    const bool *keep, size_t stop,
+                                    SmmumReplayFinding cb, void *opaque,
+                                    SmmumReplayExtra extra,
+                                    void *extra_opaque)
 {
     SmmumReplay *rp = smmum_replay_new(&g_array_index(f->recs,
                                                       SmmumTraceRec, 0),
@@ -277,12 +288,27 @@ SmmumReplay *smmum_replay_run(const SmmumTraceFile *f, const bool *keep,
     size_t end = stop && stop < f->recs->len ? stop + 1 : f->recs->len;
 
     for (size_t i = 1; i < end; i++) {
-        if (!keep || keep[i]) {
-            smmum_replay_feed(rp, &g_array_index(f->recs, SmmumTraceRec, i),
-                              i);
+        const char *line = g_ptr_array_index(f->extra, i);
+
+        if (keep && !keep[i]) {
+            continue;
         }
+        if (line) {
+            if (extra) {
+                extra(extra_opaque, line, i);
+            }
+            continue;
+        }
+        smmum_replay_feed(rp, &g_array_index(f->recs, SmmumTraceRec, i), i);
     }
     return rp;
+}
+
+SmmumReplay *smmum_replay_run(const SmmumTraceFile *f, const bool *keep,
+                              size_t stop, SmmumReplayFinding cb,
+                              void *opaque)
+{
+    return smmum_replay_run_extra(f, keep, stop, cb, opaque, NULL, NULL);
 }
 
 /* ---- delta debugging ---- */

@@ -21,6 +21,7 @@ typedef struct SmmumTraceFile {
     GArray *recs;               /* SmmumTraceRec */
     GArray *line;               /* unsigned */
     unsigned unknown;           /* records of kinds this reader skips */
+    GPtrArray *extra;           /* char *: their lines (NULL for others) */
 } SmmumTraceFile;
 
 /* NULL with *err (g_free it) naming the line when the text is no trace. */
@@ -38,6 +39,14 @@ typedef void (*SmmumReplayFinding)(void *opaque, const SmmumTearRecord *r,
 /* A checker set up as the header says. */
 SmmumReplay *smmum_replay_new(const SmmumTraceRec *header,
                               SmmumReplayFinding cb, void *opaque);
+/*
+ * Records of kinds the tear checker does not know (another checker's):
+ * fn gets each one's line when smmum_replay_run reaches it.
+ */
+typedef void (*SmmumReplayExtra)(void *opaque, const char *line,
+                                 size_t idx);
+void smmum_replay_set_extra(SmmumReplay *rp, SmmumReplayExtra fn,
+                            void *opaque);
 /* Feed one record (idx: its index, passed to the finding callback). */
 void smmum_replay_feed(SmmumReplay *rp, const SmmumTraceRec *r, size_t idx);
 SmmumTear *smmum_replay_tear(SmmumReplay *rp);
@@ -50,6 +59,12 @@ void smmum_replay_free(SmmumReplay *rp);
 SmmumReplay *smmum_replay_run(const SmmumTraceFile *f, const bool *keep,
                               size_t stop, SmmumReplayFinding cb,
                               void *opaque);
+/* The same, passing records of unknown kinds to extra. */
+SmmumReplay *smmum_replay_run_extra(const SmmumTraceFile *f,
+                                    const bool *keep, size_t stop,
+                                    SmmumReplayFinding cb, void *opaque,
+                                    SmmumReplayExtra extra,
+                                    void *extra_opaque);
 
 /* Is r the same finding as target (type, class, view, SID, SSID)? */
 bool smmum_replay_same_finding(const SmmumTearRecord *r,

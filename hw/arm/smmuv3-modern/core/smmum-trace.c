@@ -380,6 +380,13 @@ void smmum_trace_finish(SmmumTrace *tr)
     tr_end(tr, &r);
 }
 
+void smmum_trace_write_extra(SmmumTrace *tr, const char *json)
+{
+    tr_flush_run(tr);
+    tr->sink(tr->sink_opaque, json);
+    tr->count++;
+}
+
 uint64_t smmum_trace_count(SmmumTrace *tr)
 {
     return tr->count + tr->has_run;

@@ -173,6 +173,12 @@ void smmum_trace_global_bypass(SmmumTrace *tr, uint32_t sid);
 void smmum_trace_migrate(SmmumTrace *tr);
 /* smmum_tear_finish, an "exit" record, and everything handed out. */
 void smmum_trace_finish(SmmumTrace *tr);
+/*
+ * Another checker's record: one JSON object (no newline) whose "rec" is a
+ * kind of its own (not one of the names above), written in order with the
+ * tear checker's inputs.  Readers that do not know the kind skip it.
+ */
+void smmum_trace_write_extra(SmmumTrace *tr, const char *json);
 /* Records written so far (header included). */
 uint64_t smmum_trace_count(SmmumTrace *tr);
 void smmum_trace_free(SmmumTrace *tr);
