@@ -32,7 +32,8 @@ SCHEMA = 2
 # Maintenance-checker record types (view "iotlb", schema 2).
 MAINT_TYPES = ('stale-translation', 'missing-tlb-maintenance',
                'dma-before-invalidation', 'fq-use-after-unmap',
-               'break-before-make', 'leaf-tlbi-of-table')
+               'break-before-make', 'leaf-tlbi-of-table', 'atc-inv-missing',
+               'ats-use-before-atc-inv', 'ats-translated-uncovered')
 SEVERITIES = ['info', 'minor', 'major', 'critical']
 
 
@@ -353,7 +354,9 @@ def describe(rec):
         where += f' ssid {rec.get("ssid")}'
     if 'l1_index' in rec:
         where += f' index {rec["l1_index"]}'
-    if view == 'iotlb':
+    if rec.get('type') == 'ats-translated-uncovered':
+        words.append(f'{view}: translated DMA to {rec.get("translated_addr")}')
+    elif view in ('iotlb', 'atc'):
         e = rec.get('entry') or {}
         d = rec.get('descriptor') or {}
         where += (f' {e.get("stage")} asid {e.get("asid")} vmid '

@@ -135,6 +135,7 @@ static void put_ste_s1(Mx *x, uint32_t sid, uint64_t cd)
 {
     uint64_t w[8] = { 0 };
 
+    smmum_ste_set_field(w, SMMUM_STE_EATS, 2, 1);   /* ATS allowed */
     smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
     smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, 5);
     smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, cd >> 6);
@@ -157,6 +158,7 @@ static void mx_init_full(Mx *x, uint8_t bbml, const char *checks,
     memset(x, 0, sizeof(*x));
     smmum_config_default(&cfg);
     cfg.bbml = bbml;
+    cfg.ats = true;
     fx_init_cfg(&x->f, &cfg);
     fx_queues(&x->f, 6, 6);
     fx_linear_strtab(&x->f, 6);
@@ -778,6 +780,138 @@ static void test_leaf_of_table(void)
     mx_destroy(&x);
 }
 
+/* ---- ATS: translations held by the endpoint's ATC ---- */
+
+static void ats_grant(Mx *x, uint64_t va, uint64_t pa)
+{
+    SmmumTxn t = { .sid = 1, .addr = va, .at = SMMUM_AT_TRANSLATION_REQ };
+    SmmumXlate r;
+
+    smmum_ats_translate(&x->f.core, &t, &r);
+    g_assert_cmpint(r.ats_resp, ==, SMMUM_ATS_SUCCESS);
+    g_assert_true(r.read);
+    g_assert_cmphex(r.pa, ==, pa);
+}
+
+static void translated(Mx *x, uint64_t pa)
+{
+    SmmumTxn t = { .sid = 1, .addr = pa, .at = SMMUM_AT_TRANSLATED };
+    SmmumXlate r;
+
+    smmum_translate(&x->f.core, &t, &r);
+    g_assert_cmpint(r.status, ==, SMMUM_XLATE_OK);
+    g_assert_cmphex(r.pa, ==, pa);
+}
+
+static void atc_inv(Mx *x, uint64_t va)
+{
+    fx_cmd(&x->f, SMMUM_CMD_ATC_INV | (1ULL << 32), va);
+}
+
+/* Unmap, TLBI + SYNC, ATC_INV + SYNC: what Linux does; nothing to say. */
+static void test_ats_clean(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    ats_grant(&x, VA, PA_A);
+    translated(&x, PA_A + 0x40);
+    fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
+    tlbi_va(&x, ASID, VA, true);
+    do_sync(&x);
+    atc_inv(&x, VA);
+    do_sync(&x);
+    smmum_maint_finish(x.m);
+    g_assert_cmpuint(nrecs(&x), ==, 0);
+    g_assert_cmpuint(counters(&x).ats_granted, ==, 1);
+    g_assert_cmpuint(counters(&x).atc_invs, ==, 1);
+    g_assert_cmpuint(counters(&x).maintained, ==, 1);
+    mx_destroy(&x);
+}
+
+/* No ATC_INV at all: the device keeps using the unmapped page. */
+static void test_atc_missing(void)
+{
+    Mx x;
+    const SmmumMaintRecord *r;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    ats_grant(&x, VA, PA_A);
+    fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
+    tlbi_va(&x, ASID, VA, true);
+    do_sync(&x);
+    translated(&x, PA_A + 0x40);
+    smmum_maint_finish(x.m);
+    expect_one(&x, SMMUM_MAINT_ATC_MISSING, SMMUM_TEAR_SEV_MAJOR);
+    r = rec(&x, 0);
+    g_assert_true(r->atc);
+    g_assert_false(r->atc_inv_pending);
+    g_assert_cmpuint(r->exposure, ==, 1);
+    g_assert_cmphex(r->entry.iova, ==, VA);
+    g_assert_cmphex(r->entry.pa, ==, PA_A);
+    g_assert_cmpint(r->change, ==, SMMUM_CHG_UNMAP);
+    mx_destroy(&x);
+}
+
+/* ATC_INV consumed but never completed by a SYNC. */
+static void test_atc_inv_no_sync(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    ats_grant(&x, VA, PA_A);
+    fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
+    atc_inv(&x, VA);
+    translated(&x, PA_A);
+    smmum_maint_finish(x.m);
+    expect_one(&x, SMMUM_MAINT_ATC_MISSING, SMMUM_TEAR_SEV_MAJOR);
+    g_assert_true(rec(&x, 0)->atc_inv_pending);
+    mx_destroy(&x);
+}
+
+/* Used after the unmap, before the ATC_INV + SYNC that then came. */
+static void test_atc_late(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    ats_grant(&x, VA, PA_A);
+    fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
+    translated(&x, PA_A);
+    atc_inv(&x, VA);
+    do_sync(&x);
+    expect_one(&x, SMMUM_MAINT_ATC_LATE, SMMUM_TEAR_SEV_MINOR);
+    g_assert_cmpstr(rec(&x, 0)->reason, ==, "atc-inv");
+    mx_destroy(&x);
+}
+
+/* Translated DMA after the ATC was invalidated: nothing covers it. */
+static void test_ats_uncovered(void)
+{
+    Mx x;
+    g_autofree char *json = NULL;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    ats_grant(&x, VA, PA_A);
+    atc_inv(&x, VA);
+    do_sync(&x);
+    translated(&x, PA_A + 8);
+    translated(&x, PA_A + 16);                  /* one record per page */
+    smmum_maint_finish(x.m);
+    expect_one(&x, SMMUM_MAINT_ATS_UNCOVERED, SMMUM_TEAR_SEV_MAJOR);
+    g_assert_cmphex(rec(&x, 0)->translated_addr, ==, PA_A + 8);
+    json = smmum_maint_record_to_json(rec(&x, 0));
+    g_assert_nonnull(strstr(json, "\"view\":\"atc\""));
+    g_assert_nonnull(strstr(json, "\"translated_addr\":\"0x80000008\""));
+    g_assert_cmpuint(counters(&x).translated, ==, 2);
+    mx_destroy(&x);
+}
+
 /* ---- configuration ---- */
 
 static void test_checks_parse(void)
@@ -984,6 +1118,11 @@ int main(int argc, char **argv)
     g_test_add_func("/maint/bbm/remap-conflict", test_bbm_remap_conflict);
     g_test_add_func("/maint/bbm/at-tlbi", test_bbm_found_at_tlbi);
     g_test_add_func("/maint/leaf", test_leaf_of_table);
+    g_test_add_func("/maint/ats/clean", test_ats_clean);
+    g_test_add_func("/maint/ats/atc-missing", test_atc_missing);
+    g_test_add_func("/maint/ats/atc-inv-no-sync", test_atc_inv_no_sync);
+    g_test_add_func("/maint/ats/atc-late", test_atc_late);
+    g_test_add_func("/maint/ats/uncovered", test_ats_uncovered);
     g_test_add_func("/maint/config/parse", test_checks_parse);
     g_test_add_func("/maint/config/off", test_check_off);
     g_test_add_func("/maint/reset", test_reset);

@@ -87,6 +87,9 @@ static const MaintCounterProp maint_counter_props[] = {
     { "fq", "fq-use-after-unmap findings" },
     { "bbm", "break-before-make findings" },
     { "leaf", "leaf-tlbi-of-table findings" },
+    { "atc-missing", "atc-inv-missing findings" },
+    { "atc-late", "ats-use-before-atc-inv findings" },
+    { "ats-uncovered", "ats-translated-uncovered findings" },
     { "entries", "IOTLB entries tracked" },
     { "hits", "DMA served from the IOTLB and checked" },
     { "descs-read", "descriptors re-read" },
@@ -95,6 +98,9 @@ static const MaintCounterProp maint_counter_props[] = {
     { "neighbours", "entries re-checked at those SYNCs" },
     { "maintained", "changed entries invalidated before any DMA used them" },
     { "conflicts", "transactions terminated with F_TLB_CONFLICT" },
+    { "ats-granted", "ATS translations tracked" },
+    { "atc-invs", "CMD_ATC_INV seen" },
+    { "translated", "ATS Translated transactions checked" },
 };
 
 static uint64_t maint_counter(SMMUv3ModernState *s, const char *name)
@@ -129,6 +135,12 @@ static uint64_t maint_counter(SMMUv3ModernState *s, const char *name)
         v = c.maintained;
     } else if (!strcmp(name, "conflicts")) {
         v = c.conflicts;
+    } else if (!strcmp(name, "ats-granted")) {
+        v = c.ats_granted;
+    } else if (!strcmp(name, "atc-invs")) {
+        v = c.atc_invs;
+    } else if (!strcmp(name, "translated")) {
+        v = c.translated;
     }
     return v;
 }

@@ -52,6 +52,9 @@ unsigned smmum_atc_inv_cmd(SmmumCore *s, const uint64_t c[2])
     /* The address is aligned to the span (low bits ignored). */
     inv.addr = inv.size_log2 >= 64 ? 0
                : c[1] & ~SMMUM_MASK(inv.size_log2);
+    if (s->tlb_obs.atc_inv) {
+        s->tlb_obs.atc_inv(s->tlb_obs.opaque, &inv);
+    }
     if (s->host.atc_inv && !s->host.atc_inv(s->host.opaque, &inv)) {
         smmum_log(s, SMMUM_LOG_GUEST_ERROR,
                   "ATC invalidation of StreamID 0x%x got no completion",

@@ -17,6 +17,9 @@ static const char *const kind_names[SMMUM_MAINT__MAX] = {
     [SMMUM_MAINT_FQ] = "fq-use-after-unmap",
     [SMMUM_MAINT_BBM] = "break-before-make",
     [SMMUM_MAINT_LEAF] = "leaf-tlbi-of-table",
+    [SMMUM_MAINT_ATC_MISSING] = "atc-inv-missing",
+    [SMMUM_MAINT_ATC_LATE] = "ats-use-before-atc-inv",
+    [SMMUM_MAINT_ATS_UNCOVERED] = "ats-translated-uncovered",
 };
 
 static const char *const check_names[SMMUM_MAINT__MAX] = {
@@ -26,6 +29,9 @@ static const char *const check_names[SMMUM_MAINT__MAX] = {
     [SMMUM_MAINT_FQ] = "fq",
     [SMMUM_MAINT_BBM] = "bbm",
     [SMMUM_MAINT_LEAF] = "leaf",
+    [SMMUM_MAINT_ATC_MISSING] = "atc-missing",
+    [SMMUM_MAINT_ATC_LATE] = "atc-late",
+    [SMMUM_MAINT_ATS_UNCOVERED] = "ats-uncovered",
 };
 
 static const char *const change_names[SMMUM_CHG__MAX] = {
@@ -172,16 +178,23 @@ char *smmum_maint_record_to_json(const SmmumMaintRecord *r)
     add_str(b, "type", smmum_maint_kind_name(r->kind));
     add_str(b, "severity", smmum_tear_severity_name(r->sev));
     add_str(b, "mode", "maint");
-    add_str(b, "view", "iotlb");
+    add_str(b, "view", r->atc ? "atc" : "iotlb");
     add_int(b, "sid", r->sid);
     if (r->ssv) {
         add_int(b, "ssid", r->ssid);
     }
+    if (r->kind == SMMUM_MAINT_ATS_UNCOVERED) {
+        add_hex(b, "translated_addr", r->translated_addr);
+        add_int(b, "exposure", (int64_t)r->exposure);
+        goto idr;
+    }
     json_builder_set_member_name(b, "entry");
     json_builder_begin_object(b);
-    add_str(b, "stage", stage_name(&r->entry));
-    add_int(b, "vmid", r->entry.tag.vmid);
-    if (r->entry.tag.stage == SMMUM_TLB_S1) {
+    if (!r->atc) {
+        add_str(b, "stage", stage_name(&r->entry));
+        add_int(b, "vmid", r->entry.tag.vmid);
+    }
+    if (!r->atc && r->entry.tag.stage == SMMUM_TLB_S1) {
         add_int(b, "asid", r->entry.tag.asid);
         add_bool(b, "global", r->entry.global);
     }
@@ -242,6 +255,10 @@ char *smmum_maint_record_to_json(const SmmumMaintRecord *r)
     if (r->kind == SMMUM_MAINT_BBM) {
         add_bool(b, "tlb_conflict", r->conflict);
     }
+    if (r->atc) {
+        add_bool(b, "atc_inv_pending", r->atc_inv_pending);
+    }
+idr:
     json_builder_set_member_name(b, "idr");
     json_builder_begin_array(b);
     for (unsigned i = 0; i < 6; i++) {
@@ -274,8 +291,14 @@ char *smmum_maint_record_describe(const SmmumMaintRecord *r)
     if (r->ssv) {
         g_string_append_printf(s, " ssid=%u", r->ssid);
     }
-    g_string_append_printf(s, " %s", stage_name(e));
-    if (e->tag.stage == SMMUM_TLB_S1) {
+    if (r->kind == SMMUM_MAINT_ATS_UNCOVERED) {
+        g_string_append_printf(s, " translated DMA to 0x%" G_GINT64_MODIFIER
+                               "x, which no ATC translation covers",
+                               r->translated_addr);
+        return g_string_free(s, FALSE);
+    }
+    g_string_append_printf(s, " %s", r->atc ? "atc" : stage_name(e));
+    if (!r->atc && e->tag.stage == SMMUM_TLB_S1) {
         g_string_append_printf(s, " asid=%u", e->tag.asid);
     }
     g_string_append_printf(s, " vmid=%u iova=0x%" G_GINT64_MODIFIER "x"
@@ -346,6 +369,12 @@ char *smmum_maint_summary(const SmmumMaintCounters *c)
     g_string_append_printf(s, "; maintained before use %" G_GUINT64_FORMAT
                            ", benign %" G_GUINT64_FORMAT,
                            c->maintained, c->benign);
+    if (c->ats_granted || c->translated || c->atc_invs) {
+        g_string_append_printf(s, "; ATS: %" G_GUINT64_FORMAT " translations"
+                               ", %" G_GUINT64_FORMAT " ATC_INVs, %"
+                               G_GUINT64_FORMAT " translated DMA",
+                               c->ats_granted, c->atc_invs, c->translated);
+    }
     if (c->conflicts) {
         g_string_append_printf(s, ", TLB conflicts %" G_GUINT64_FORMAT,
                                c->conflicts);

@@ -16,81 +16,7 @@
 #include <glib.h>
 
 #include "smmum-core.h"
-#include "smmum-maint.h"
-
-#define MAX_DESCS       32      /* nested 4K walks read at most 24 */
-#define BATCH_TLBIS     64      /* TLBIs remembered between two SYNCs */
-#define REMOVED_PAS     4
-#define BUCKET_SHIFT    21      /* neighbourhood index granule */
-#define MAX_BUCKETS     64      /* beyond: scan every entry */
-#define IOVA_MASK       SMMUM_MASK(56)
-#define DESC_NT         (1ULL << 16)
-
-typedef struct Desc {
-    uint64_t pa, val;
-} Desc;
-
-typedef struct Sh {
-    const SmmumIotlbEntry *key;
-    SmmumIotlbEntry e;
-    uint32_t sid, ssid;
-    bool ssv;
-    bool single;                /* one stage: desc[i] is level start+i */
-    SmmumWalkCfg cfg;
-    unsigned ndesc;
-    Desc *desc;
-    uint64_t bucket;            /* UINT64_MAX: in the big list */
-    /* Change state: what memory says now, once a descriptor differs. */
-    SmmumMaintChange change;
-    bool new_valid;
-    uint64_t new_pa;
-    uint8_t new_size, new_perm;
-    unsigned chg_idx;
-    uint64_t chg_old, chg_new;
-    const char *detected;
-    uint64_t detect_seq, detect_vcnt;
-    bool bbm;                   /* the change breaks break-before-make */
-    bool bbm_done;              /* ... and was reported */
-    uint64_t exposure, exposure_stale;
-    unsigned nmissed;
-    SmmumMaintTlbi missed[SMMUM_MAINT_MAX_TLBIS];
-} Sh;
-
-typedef struct BatchTlbi {
-    SmmumMaintTlbi ev;
-    unsigned removed;
-    unsigned npas;
-    uint64_t removed_pas[REMOVED_PAS];  /* changed descriptors of them */
-} BatchTlbi;
-
-struct SmmumMaint {
-    SmmumMaintParams p;
-    SmmumMaintHost h;
-    bool ril, asid16, vmid16, s2p;
-    uint8_t bbml;
-    GHashTable *by_entry;       /* entry pointer -> Sh (owned) */
-    GHashTable *buckets;        /* iova >> BUCKET_SHIFT -> GPtrArray */
-    GPtrArray *big;
-    GHashTable *ctx_asid;       /* vmid << 16 | asid -> live entries */
-    GHashTable *ctx_vmid;       /* vmid -> live entries */
-    /* The walk being recorded (walk_begin .. tlb_insert). */
-    SmmumWalkMem inner;
-    bool rec;
-    bool rec_overflow;
-    SmmumWalkCfg rec_cfg;
-    uint32_t rec_sid, rec_ssid;
-    bool rec_ssv;
-    unsigned rec_n;
-    Desc rec_desc[MAX_DESCS];
-    /* TLBIs consumed since the last SYNC. */
-    unsigned nbatch;
-    BatchTlbi batch[BATCH_TLBIS];
-    const SmmumTlbi *cur_tlbi;  /* being applied; its batch slot */
-    int cur_idx;
-    uint64_t seq;
-    bool finished;
-    SmmumMaintCounters c;
-};
+#include "smmum-maint-int.h"
 
 /* ---- parameters ---- */
 
@@ -101,6 +27,9 @@ static const SmmumTearSeverity default_sev[SMMUM_MAINT__MAX] = {
     [SMMUM_MAINT_FQ] = SMMUM_TEAR_SEV_INFO,
     [SMMUM_MAINT_BBM] = SMMUM_TEAR_SEV_MAJOR,
     [SMMUM_MAINT_LEAF] = SMMUM_TEAR_SEV_MINOR,
+    [SMMUM_MAINT_ATC_MISSING] = SMMUM_TEAR_SEV_MAJOR,
+    [SMMUM_MAINT_ATC_LATE] = SMMUM_TEAR_SEV_MINOR,
+    [SMMUM_MAINT_ATS_UNCOVERED] = SMMUM_TEAR_SEV_MAJOR,
 };
 
 void smmum_maint_params_default(SmmumMaintParams *p)
@@ -147,7 +76,8 @@ char *smmum_maint_checks_parse(SmmumMaintParams *p, const char *spec)
         }
         if (!found) {
             return g_strdup_printf("unknown check '%s' (stale, missing, "
-                                   "late, fq, bbm, leaf)", name);
+                                   "late, fq, bbm, leaf, atc-missing, "
+                                   "atc-late, ats-uncovered)", name);
         }
     }
     return NULL;
@@ -249,7 +179,7 @@ static bool addr_form(uint8_t op)
 
 /* ---- memory ---- */
 
-static uint64_t now(SmmumMaint *m)
+uint64_t smmum_maint_now(SmmumMaint *m)
 {
     return m->h.now ? m->h.now(m->h.opaque) : 0;
 }
@@ -355,7 +285,7 @@ static GPtrArray *bucket_list(SmmumMaint *m, uint64_t b, bool create)
     return a;
 }
 
-static void sh_free(gpointer p)
+void smmum_maint_sh_free(gpointer p)
 {
     Sh *sh = p;
 
@@ -380,9 +310,9 @@ static void sh_unlink(SmmumMaint *m, Sh *sh)
 
 /* ---- records ---- */
 
-static void emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
-                 SmmumTearSeverity sev, const BatchTlbi *removal,
-                 const char *reason, bool conflict)
+void smmum_maint_emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
+                      SmmumTearSeverity sev, const BatchTlbi *removal,
+                      const char *reason, bool conflict)
 {
     SmmumMaintRecord r;
 
@@ -422,6 +352,8 @@ static void emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
     r.exposure_stale = sh->exposure_stale;
     r.bbml = m->bbml;
     r.conflict = conflict;
+    r.atc = sh->atc;
+    r.atc_inv_pending = sh->atc_pending;
     r.idr = m->p.idr;
     m->c.records[k]++;
     m->c.by_severity[sev]++;
@@ -438,18 +370,20 @@ static void resolve(SmmumMaint *m, Sh *sh, const BatchTlbi *removal,
         return;
     }
     if (sh->exposure_stale) {
-        emit(m, sh, SMMUM_MAINT_STALE, m->p.sev[SMMUM_MAINT_STALE], removal,
-             reason, false);
+        smmum_maint_emit(m, sh, SMMUM_MAINT_STALE,
+                         m->p.sev[SMMUM_MAINT_STALE], removal, reason,
+                         false);
     } else if (sh->exposure) {
         SmmumMaintKind k = !removal ? SMMUM_MAINT_MISSING :
                            addr_form(removal->ev.t.opcode) ?
                            SMMUM_MAINT_LATE : SMMUM_MAINT_FQ;
 
-        emit(m, sh, k, m->p.sev[k], removal, reason, false);
+        smmum_maint_emit(m, sh, k, m->p.sev[k], removal, reason,
+                         false);
     } else if (sh->nmissed) {
         /* A wrong-scope TLBI that no DMA happened to expose. */
-        emit(m, sh, SMMUM_MAINT_STALE, SMMUM_TEAR_SEV_INFO, removal,
-             reason, false);
+        smmum_maint_emit(m, sh, SMMUM_MAINT_STALE, SMMUM_TEAR_SEV_INFO,
+                         removal, reason, false);
     } else if (removal) {
         m->c.maintained++;
     }
@@ -484,9 +418,10 @@ static SmmumMaintChange rewalk(SmmumMaint *m, Sh *sh)
     if (res.size_shift != e->size_shift) {
         return SMMUM_CHG_RESIZE;
     }
-    if (res.s1_attr != e->s1_attr || res.s1_sh != e->s1_sh ||
-        res.s2_memattr != e->s2_memattr || res.s2_sh != e->s2_sh ||
-        res.global != e->global) {
+    if (!sh->atc &&
+        (res.s1_attr != e->s1_attr || res.s1_sh != e->s1_sh ||
+         res.s2_memattr != e->s2_memattr || res.s2_sh != e->s2_sh ||
+         res.global != e->global)) {
         return SMMUM_CHG_ATTR;
     }
     if (e->perm & ~res.perm) {
@@ -516,9 +451,9 @@ static bool needs_bbm(SmmumMaint *m, const Sh *sh, SmmumMaintChange c)
 
 /*
  * Re-read the entry's descriptors; on a difference, judge it.  Returns
- * true when the entry is (now) changed.
+ * true when the entry is (smmum_maint_now) changed.
  */
-static bool check(SmmumMaint *m, Sh *sh, const char *how)
+bool smmum_maint_check(SmmumMaint *m, Sh *sh, const char *how)
 {
     unsigned i;
     uint64_t v = 0;
@@ -551,14 +486,14 @@ static bool check(SmmumMaint *m, Sh *sh, const char *how)
     sh->chg_new = v;
     sh->detected = how;
     sh->detect_seq = ++m->seq;
-    sh->detect_vcnt = now(m);
+    sh->detect_vcnt = smmum_maint_now(m);
     sh->bbm = sh->new_valid && needs_bbm(m, sh, c);
     m->c.changes[c]++;
     return true;
 }
 
 /* Does memory hold the walk's descriptors again (a change undone)? */
-static bool restored(SmmumMaint *m, Sh *sh)
+bool smmum_maint_restored(SmmumMaint *m, Sh *sh)
 {
     uint64_t v;
 
@@ -575,8 +510,8 @@ static void report_bbm(SmmumMaint *m, Sh *sh, bool conflict)
 {
     if (sh->bbm && !sh->bbm_done && !sh->nmissed) {
         sh->bbm_done = true;
-        emit(m, sh, SMMUM_MAINT_BBM, m->p.sev[SMMUM_MAINT_BBM], NULL,
-             NULL, conflict);
+        smmum_maint_emit(m, sh, SMMUM_MAINT_BBM,
+                         m->p.sev[SMMUM_MAINT_BBM], NULL, NULL, conflict);
     }
 }
 
@@ -669,14 +604,15 @@ static void h_remove(void *opaque, const SmmumIotlbEntry *e,
     if (tlbi) {
         bool had = sh->change != SMMUM_CHG_NONE;
 
-        if (check(m, sh, "tlbi")) {
+        if (smmum_maint_check(m, sh, "tlbi")) {
             if (!had) {
                 report_bbm(m, sh, false);
             }
             /* A table changed, and the TLBI only named leaf entries. */
             if (tlbi->leaf && sh->single && sh->chg_idx + 1 < sh->ndesc) {
-                emit(m, sh, SMMUM_MAINT_LEAF, m->p.sev[SMMUM_MAINT_LEAF],
-                     b, "tlbi", false);
+                smmum_maint_emit(m, sh, SMMUM_MAINT_LEAF,
+                                 m->p.sev[SMMUM_MAINT_LEAF], b, "tlbi",
+                                 false);
             }
             if (b && b->npas < REMOVED_PAS) {
                 b->removed_pas[b->npas++] = sh->desc[sh->chg_idx].pa;
@@ -685,7 +621,7 @@ static void h_remove(void *opaque, const SmmumIotlbEntry *e,
         if (!b) {
             /* Removed by a TLBI the batch could not hold. */
             BatchTlbi tmp = { .ev = { .t = *tlbi, .seq = ++m->seq,
-                                      .vcnt = now(m) } };
+                                      .vcnt = smmum_maint_now(m) } };
 
             resolve(m, sh, &tmp, "tlbi");
         } else {
@@ -708,7 +644,8 @@ static bool h_hit(void *opaque, const SmmumIotlbEntry *e, const SmmumTxn *txn)
         return true;
     }
     had = sh->change != SMMUM_CHG_NONE;
-    if (!check(m, sh, "hit") || (had && restored(m, sh))) {
+    if (!smmum_maint_check(m, sh, "hit") ||
+        (had && smmum_maint_restored(m, sh))) {
         /* Unchanged, or changed back: the entry says what memory says. */
         return true;
     }
@@ -744,7 +681,7 @@ static void h_tlbi(void *opaque, const SmmumTlbi *tlbi)
     memset(b, 0, sizeof(*b));
     b->ev.t = *tlbi;
     b->ev.seq = ++m->seq;
-    b->ev.vcnt = now(m);
+    b->ev.vcnt = smmum_maint_now(m);
     if (!smmum_tlbi_range(&m->p.idr, tlbi, &b->ev.start, &b->ev.len)) {
         b->ev.start = b->ev.len = 0;
     }
@@ -825,7 +762,7 @@ static void check_one(SmmumMaint *m, const BatchTlbi *b, Sh *sh,
     }
     (*budget)--;
     m->c.neighbours++;
-    if (!check(m, sh, "sync")) {
+    if (!smmum_maint_check(m, sh, "sync")) {
         return;
     }
     if (aimed(m, b, sh, miss, overlap)) {
@@ -842,7 +779,7 @@ static void check_list(SmmumMaint *m, const BatchTlbi *b, GPtrArray *a,
     if (!a) {
         return;
     }
-    /* check() never unlinks, so the list is stable. */
+    /* smmum_maint_check() never unlinks, so the list is stable. */
     for (unsigned i = 0; i < a->len; i++) {
         check_one(m, b, g_ptr_array_index(a, i), ws, we, ns, ne, budget);
     }
@@ -853,6 +790,7 @@ static void h_sync(void *opaque)
     SmmumMaint *m = opaque;
     unsigned budget = m->p.sync_cap ? m->p.sync_cap : 256;
 
+    smmum_maint_atc_sync(m);
     if (!m->nbatch) {
         return;
     }
@@ -903,13 +841,18 @@ SmmumMaint *smmum_maint_new(const SmmumMaintParams *p,
     m->ril = SMMUM_EX(p->idr.idr[3], SMMUM_IDR3_RIL, 1);
     m->bbml = SMMUM_EX(p->idr.idr[3], SMMUM_IDR3_BBML, 2);
     m->by_entry = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-                                        NULL, sh_free);
+                                        NULL, smmum_maint_sh_free);
     m->buckets = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                        (GDestroyNotify)g_ptr_array_unref);
     m->big = g_ptr_array_new();
     m->ctx_asid = g_hash_table_new(g_direct_hash, g_direct_equal);
     m->ctx_vmid = g_hash_table_new(g_direct_hash, g_direct_equal);
     m->cur_idx = -1;
+    m->atc = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                   (GDestroyNotify)g_ptr_array_unref);
+    m->atc_pending = g_ptr_array_new();
+    m->uncovered = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                         g_free, NULL);
     return m;
 }
 
@@ -923,6 +866,9 @@ void smmum_maint_free(SmmumMaint *m)
     g_hash_table_destroy(m->ctx_asid);
     g_hash_table_destroy(m->ctx_vmid);
     g_hash_table_destroy(m->by_entry);
+    g_ptr_array_unref(m->atc_pending);
+    g_hash_table_destroy(m->atc);
+    g_hash_table_destroy(m->uncovered);
     g_free(m);
 }
 
@@ -936,6 +882,9 @@ void smmum_maint_observer(SmmumMaint *m, SmmumTlbObserver *o)
     o->tlb_hit = h_hit;
     o->tlbi = h_tlbi;
     o->sync_completed = h_sync;
+    o->ats_granted = smmum_maint_ats_granted;
+    o->atc_inv = smmum_maint_atc_inv;
+    o->translated = smmum_maint_translated;
 }
 
 void smmum_maint_finish(SmmumMaint *m)
@@ -951,6 +900,7 @@ void smmum_maint_finish(SmmumMaint *m)
     while (g_hash_table_iter_next(&it, &k, &v)) {
         resolve(m, v, NULL, "exit");
     }
+    smmum_maint_atc_finish(m);
 }
 
 void smmum_maint_get_counters(SmmumMaint *m, SmmumMaintCounters *c)

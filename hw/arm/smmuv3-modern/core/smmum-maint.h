@@ -29,6 +29,20 @@
  *                            table descriptor had changed (walk caches
  *                            may keep the old table).
  *
+ * ATS (IHI 0070 3.9): translations the SMMU handed to an endpoint's ATC
+ * are tracked the same way, until a CMD_ATC_INV covering them and a
+ * CMD_SYNC:
+ *
+ *   atc-inv-missing          the translation changed in memory and no
+ *                            ATC_INV + SYNC removed it from the ATC by the
+ *                            end of the run;
+ *   ats-use-before-atc-inv   a Translated transaction used it after the
+ *                            change, before the ATC_INV + SYNC that came;
+ *   ats-translated-uncovered a Translated transaction to an output address
+ *                            no translation of that StreamID still held
+ *                            by its ATC covers (after ATC_INV + SYNC, after
+ *                            ATS was disabled, or never granted).
+ *
  * Records share the tear checker's report (schema version 2, see
  * docs/tear-report-schema.md); docs/maint-check.md explains the model.
  */
@@ -49,6 +63,9 @@ typedef enum SmmumMaintKind {
     SMMUM_MAINT_FQ,
     SMMUM_MAINT_BBM,
     SMMUM_MAINT_LEAF,
+    SMMUM_MAINT_ATC_MISSING,    /* ATS: see below */
+    SMMUM_MAINT_ATC_LATE,
+    SMMUM_MAINT_ATS_UNCOVERED,
     SMMUM_MAINT__MAX,
 } SmmumMaintKind;
 
@@ -112,6 +129,9 @@ typedef struct SmmumMaintRecord {
     uint64_t exposure_stale;    /* ... after a missed TLBI's SYNC */
     uint8_t bbml;
     bool conflict;              /* F_TLB_CONFLICT was raised */
+    bool atc;                   /* an ATC translation (entry.tag unused) */
+    uint64_t translated_addr;   /* ats-translated-uncovered: the address */
+    bool atc_inv_pending;       /* an ATC_INV was consumed, no SYNC yet */
     SmmumIdRegs idr;
 } SmmumMaintRecord;
 
@@ -133,6 +153,10 @@ typedef struct SmmumMaintCounters {
     uint64_t benign;            /* descriptor changes with no effect */
     uint64_t conflicts;         /* F_TLB_CONFLICT raised */
     uint64_t untracked;         /* inserts without a recorded walk */
+    uint64_t ats_granted;       /* ATS translations tracked */
+    uint64_t atc_invs;          /* CMD_ATC_INV seen */
+    uint64_t translated;        /* ATS Translated transactions checked */
+    uint64_t atc_dropped;       /* not tracked: the bound was reached */
 } SmmumMaintCounters;
 
 typedef struct SmmumMaintHost {

@@ -73,6 +73,8 @@ struct SmmumWalkCfg;
 struct SmmumIotlbEntry;
 struct SmmumTlbi;
 struct SmmumTxn;
+struct SmmumXlate;
+struct SmmumAtcInv;
 
 typedef struct SmmumTlbObserver {
     void *opaque;
@@ -103,6 +105,16 @@ typedef struct SmmumTlbObserver {
     void (*tlbi)(void *opaque, const struct SmmumTlbi *tlbi);
     /* A CMD_SYNC completed. */
     void (*sync_completed)(void *opaque);
+    /*
+     * ATS: a Translation Request for txn was answered with the
+     * translation *out (full ATS; after a walk begun with walk_begin).
+     */
+    void (*ats_granted)(void *opaque, const struct SmmumTxn *txn,
+                        const struct SmmumXlate *out);
+    /* A CMD_ATC_INV was consumed (before it is delivered). */
+    void (*atc_inv)(void *opaque, const struct SmmumAtcInv *inv);
+    /* An ATS Translated transaction is let through untranslated. */
+    void (*translated)(void *opaque, const struct SmmumTxn *txn);
 } SmmumTlbObserver;
 
 #endif

@@ -435,6 +435,9 @@ static void ats_walk(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
     req = (SmmumWalkReq) {
         .addr = txn->addr, .write = !txn->nw, .instr = false, .priv = priv,
     };
+    if (s->tlb_obs.walk_begin && !x->ats_split) {
+        s->tlb_obs.walk_begin(s->tlb_obs.opaque, &mem, &x->cfg, txn);
+    }
     smmum_walk(&mem, &x->cfg, &req, &res);
     if (!res.ok && res.fault.type == SMMUM_FAULT_PERMISSION && req.write) {
         req.write = false;      /* a read-only region: grant read */
@@ -455,6 +458,9 @@ static void ats_walk(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
     out->write = out->write && !txn->nw;
     out->exec = smmum_perm_allows(res.perm, false, true, priv);
     out->global = res.global;
+    if (s->tlb_obs.ats_granted && !x->ats_split) {
+        s->tlb_obs.ats_granted(s->tlb_obs.opaque, txn, out);
+    }
 }
 
 /*
@@ -688,6 +694,9 @@ static void ats_translated(SmmumCore *s, const SmmumTxn *txn,
     SmmumIdRegs idr;
 
     if (ste->ats.eats != 2) {
+        if (s->tlb_obs.translated) {
+            s->tlb_obs.translated(s->tlb_obs.opaque, txn);
+        }
         pass_through(txn, out);
         return;
     }
@@ -756,6 +765,9 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
     }
     if (txn->at == SMMUM_AT_TRANSLATED && !(s->cr0ack & SMMUM_CR0_ATSCHK)) {
         /* CR0.ATSCHK=0: translated traffic passes without an STE lookup. */
+        if (s->tlb_obs.translated) {
+            s->tlb_obs.translated(s->tlb_obs.opaque, txn);
+        }
         pass_through(txn, out);
         return;
     }

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern core: the maintenance checker's ATS part (see
+ * smmum-maint.h): translations handed to endpoints' ATCs by Translation
+ * Requests, tracked until a covering CMD_ATC_INV and CMD_SYNC, and the
+ * Translated transactions that use them.
+ */
+#include <string.h>
+#include <glib.h>
+
+#include "smmum-maint-int.h"
+
+static GPtrArray *atc_list(SmmumMaint *m, uint32_t sid, bool create)
+{
+    GPtrArray *a = g_hash_table_lookup(m->atc, GUINT_TO_POINTER(sid));
+
+    if (!a && create) {
+        a = g_ptr_array_new_with_free_func(smmum_maint_sh_free);
+        g_hash_table_insert(m->atc, GUINT_TO_POINTER(sid), a);
+    }
+    return a;
+}
+
+/* An ATC translation leaves the ATC (or the run ends). */
+static void atc_resolve(SmmumMaint *m, Sh *sh, const char *how)
+{
+    if (!sh->change) {
+        return;
+    }
+    if (!strcmp(how, "atc-inv")) {
+        if (sh->exposure) {
+            smmum_maint_emit(m, sh, SMMUM_MAINT_ATC_LATE,
+                             m->p.sev[SMMUM_MAINT_ATC_LATE], NULL, how,
+                             false);
+        } else {
+            m->c.maintained++;
+        }
+    } else if (sh->exposure || !strcmp(how, "exit")) {
+        smmum_maint_emit(m, sh, SMMUM_MAINT_ATC_MISSING,
+                         m->p.sev[SMMUM_MAINT_ATC_MISSING], NULL, how,
+                         false);
+    }
+    sh->change = SMMUM_CHG_NONE;
+}
+
+static void atc_drop(SmmumMaint *m, Sh *sh)
+{
+    GPtrArray *a = atc_list(m, sh->sid, false);
+
+    m->natc--;
+    g_ptr_array_remove_fast(a, sh);     /* frees sh */
+}
+
+void smmum_maint_ats_granted(void *opaque, const SmmumTxn *txn,
+                          const SmmumXlate *out)
+{
+    SmmumMaint *m = opaque;
+    unsigned shift = g_bit_storage(out->addr_mask);
+    bool rec = m->rec && !m->rec_overflow && m->rec_n;
+    GPtrArray *a;
+    Sh *sh;
+
+    m->rec = false;
+    if (!rec || (!out->read && !out->write) || shift >= 64) {
+        return;     /* no access granted, or no walk seen */
+    }
+    if (m->natc >= ATC_MAX) {
+        m->atc_overflow = true;
+        m->c.atc_dropped++;
+        return;
+    }
+    sh = g_new0(Sh, 1);
+    sh->atc = true;
+    sh->sid = txn->sid;
+    sh->ssv = txn->ssv;
+    sh->ssid = txn->ssv ? txn->ssid : 0;
+    sh->single = !(m->rec_cfg.s1 && m->rec_cfg.s2);
+    sh->cfg = m->rec_cfg;
+    sh->ndesc = m->rec_n;
+    sh->desc = g_new(Desc, m->rec_n);
+    memcpy(sh->desc, m->rec_desc, m->rec_n * sizeof(Desc));
+    sh->e.iova = txn->addr & IOVA_MASK & ~SMMUM_MASK(shift);
+    sh->e.pa = out->pa & ~SMMUM_MASK(shift);
+    sh->e.size_shift = shift;
+    sh->e.level = 3;
+    sh->e.perm = (out->read ? SMMUM_PERM_UR : 0) |
+                 (out->write ? SMMUM_PERM_UW : 0);
+    if (txn->priv) {
+        sh->e.perm = (out->read ? SMMUM_PERM_PR : 0) |
+                     (out->write ? SMMUM_PERM_PW : 0);
+    }
+    a = atc_list(m, sh->sid, true);
+    for (unsigned i = 0; i < a->len; i++) {
+        Sh *old = g_ptr_array_index(a, i);
+
+        /* The endpoint asked again: the new answer replaces the old. */
+        if (old->ssv == sh->ssv && old->ssid == sh->ssid &&
+            old->e.iova == sh->e.iova && !old->atc_pending) {
+            atc_resolve(m, old, "regranted");
+            atc_drop(m, old);
+            break;
+        }
+    }
+    g_ptr_array_add(a, sh);
+    m->natc++;
+    m->c.ats_granted++;
+}
+
+void smmum_maint_atc_inv(void *opaque, const SmmumAtcInv *inv)
+{
+    SmmumMaint *m = opaque;
+    GPtrArray *a = atc_list(m, inv->sid, false);
+    uint64_t end = inv->size_log2 >= 64 ? UINT64_MAX
+                   : inv->addr + (1ULL << inv->size_log2) - 1;
+
+    m->c.atc_invs++;
+    for (unsigned i = 0; a && i < a->len; i++) {
+        Sh *sh = g_ptr_array_index(a, i);
+        uint64_t last = sh->e.iova + (1ULL << sh->e.size_shift) - 1;
+
+        if (sh->atc_pending || sh->ssv != inv->ssv ||
+            (inv->ssv && sh->ssid != inv->ssid) ||
+            last < inv->addr || sh->e.iova > end) {
+            continue;
+        }
+        sh->atc_pending = true;
+        g_ptr_array_add(m->atc_pending, sh);
+    }
+}
+
+/* SYNC: every ATC_INV consumed before it has completed. */
+void smmum_maint_atc_sync(SmmumMaint *m)
+{
+    for (unsigned i = 0; i < m->atc_pending->len; i++) {
+        Sh *sh = g_ptr_array_index(m->atc_pending, i);
+
+        smmum_maint_check(m, sh, "atc-inv");
+        atc_resolve(m, sh, "atc-inv");
+        atc_drop(m, sh);
+    }
+    g_ptr_array_set_size(m->atc_pending, 0);
+}
+
+void smmum_maint_translated(void *opaque, const SmmumTxn *txn)
+{
+    SmmumMaint *m = opaque;
+    GPtrArray *a = atc_list(m, txn->sid, false);
+    uint64_t addr = txn->addr;
+    uint64_t key = (uint64_t)txn->sid << 40 | (addr >> 12);
+
+    m->c.translated++;
+    for (unsigned i = 0; a && i < a->len; i++) {
+        Sh *sh = g_ptr_array_index(a, i);
+
+        if (addr < sh->e.pa || (addr - sh->e.pa) >> sh->e.size_shift) {
+            continue;
+        }
+        if (smmum_maint_check(m, sh, "translated") &&
+            !smmum_maint_restored(m, sh)) {
+            sh->exposure++;
+        }
+        return;
+    }
+    if (m->atc_overflow || g_hash_table_size(m->uncovered) >= UNCOVERED_MAX ||
+        g_hash_table_contains(m->uncovered, &key)) {
+        return;
+    }
+    {
+        uint64_t *k = g_new(uint64_t, 1);
+        SmmumMaintRecord r;
+        SmmumMaintKind kind = SMMUM_MAINT_ATS_UNCOVERED;
+
+        *k = key;
+        g_hash_table_add(m->uncovered, k);
+        if (!m->p.on[kind]) {
+            return;
+        }
+        memset(&r, 0, sizeof(r));
+        r.kind = kind;
+        r.sev = m->p.sev[kind];
+        r.sid = txn->sid;
+        r.ssid = txn->ssid;
+        r.ssv = txn->ssv;
+        r.atc = true;
+        r.translated_addr = addr;
+        r.exposure = 1;
+        r.detected = "translated";
+        r.detect_seq = ++m->seq;
+        r.detect_vcnt = smmum_maint_now(m);
+        r.bbml = m->bbml;
+        r.idr = m->p.idr;
+        m->c.records[kind]++;
+        m->c.by_severity[r.sev]++;
+        if (m->h.record) {
+            m->h.record(m->h.opaque, &r);
+        }
+    }
+}
+
+void smmum_maint_atc_finish(SmmumMaint *m)
+{
+    GHashTableIter it;
+    gpointer k, v;
+
+    g_hash_table_iter_init(&it, m->atc);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        GPtrArray *a = v;
+
+        for (unsigned i = 0; i < a->len; i++) {
+            atc_resolve(m, g_ptr_array_index(a, i), "exit");
+        }
+    }
+}
