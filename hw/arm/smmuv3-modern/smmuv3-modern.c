@@ -422,10 +422,22 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
     smmum_core_finalize(&s->core);
 }
 
-/* Before ROMs are reloaded: they must not meet a store-feeder overlay. */
+/*
+ * Before ROMs are reloaded (the -kernel loader's images, generic loaders:
+ * legacy reset handlers, before the exit phase): the tear checker judges
+ * the windows still open against the memory the guest left, not against
+ * reloaded images that may now cover live entries (the exit phase's
+ * reset then finds nothing open), and no store-feeder overlay may meet
+ * the reload.
+ */
 static void smmuv3_modern_reset_enter(Object *obj, ResetType type)
 {
-    smmuv3_modern_watch_reset(ARM_SMMUV3_MODERN(obj));
+    SMMUv3ModernState *s = ARM_SMMUV3_MODERN(obj);
+
+    if (s->tear && s->core.obs.reset) {
+        s->core.obs.reset(s->core.obs.opaque);
+    }
+    smmuv3_modern_watch_reset(s);
 }
 
 static void smmuv3_modern_reset_exit(Object *obj, ResetType type)
