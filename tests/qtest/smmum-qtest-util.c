@@ -3,6 +3,8 @@
  * smmuv3-modern qtests: shared helpers.
  */
 #include "qemu/osdep.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
 #include "smmum-qtest-util.h"
 
 void smmum_qt_start(SmmumQt *t, const char *extra)
@@ -92,6 +94,28 @@ int smmum_qt_run_fail(const char *args, char **err)
     g_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
                           NULL, NULL, NULL, err, &status, NULL));
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+char *smmum_qt_smmu_path(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'qom-list', 'arguments': "
+                           "{ 'path': '/machine/unattached' } }");
+    QList *list = qdict_get_qlist(rsp, "return");
+    char *path = NULL;
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(list, e) {
+        QDict *prop = qobject_to(QDict, qlist_entry_obj(e));
+
+        if (!strcmp(qdict_get_str(prop, "type"),
+                    "child<arm-smmuv3-modern>")) {
+            path = g_strdup_printf("/machine/unattached/%s",
+                                   qdict_get_str(prop, "name"));
+        }
+    }
+    qobject_unref(rsp);
+    g_assert(path);
+    return path;
 }
 
 /* ---- a minimal driver ---- */

@@ -79,4 +79,7 @@ void smmum_qt_pop_event(SmmumQt *t, uint64_t ev[4]);
  */
 int smmum_qt_run_fail(const char *args, char **err);
 
+/* The SMMU's QOM path (virt creates it without a parent); g_free it. */
+char *smmum_qt_smmu_path(QTestState *qts);
+
 #endif

@@ -8,7 +8,6 @@
  */
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
-#include "qobject/qlist.h"
 #include "smmum-qtest-util.h"
 #include "smmum-qtest-xlate.h"
 
@@ -40,33 +39,10 @@
 #define DST_PA  (SMMUM_QT_RAM + 0x200000)
 #define VA      0x40000000ULL
 
-/* The QOM path of the SMMU (virt creates it without a parent). */
-static char *smmu_path(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'qom-list', 'arguments': "
-                           "{ 'path': '/machine/unattached' } }");
-    QList *list = qdict_get_qlist(rsp, "return");
-    char *path = NULL;
-    QListEntry *e;
-
-    QLIST_FOREACH_ENTRY(list, e) {
-        QDict *prop = qobject_to(QDict, qlist_entry_obj(e));
-
-        if (!strcmp(qdict_get_str(prop, "type"),
-                    "child<arm-smmuv3-modern>")) {
-            path = g_strdup_printf("/machine/unattached/%s",
-                                   qdict_get_str(prop, "name"));
-        }
-    }
-    qobject_unref(rsp);
-    g_assert(path);
-    return path;
-}
-
 /* qom-set a string property; NULL on success, else the error (g_free). */
 static char *try_set(SmmumQt *t, const char *prop, const char *val)
 {
-    g_autofree char *path = smmu_path(t->qts);
+    g_autofree char *path = smmum_qt_smmu_path(t->qts);
     QDict *rsp = qtest_qmp(t->qts, "{ 'execute': 'qom-set', 'arguments': "
                            "{ 'path': %s, 'property': %s, 'value': %s } }",
                            path, prop, val);
@@ -88,7 +64,7 @@ static void set(SmmumQt *t, const char *prop, const char *val)
 
 static void set_sfm(SmmumQt *t, bool on)
 {
-    g_autofree char *path = smmu_path(t->qts);
+    g_autofree char *path = smmum_qt_smmu_path(t->qts);
 
     qtest_qmp_assert_success(t->qts, "{ 'execute': 'qom-set', 'arguments':"
                              " { 'path': %s, 'property': 'inject-sfm',"
@@ -97,7 +73,7 @@ static void set_sfm(SmmumQt *t, bool on)
 
 static char *get(SmmumQt *t, const char *prop)
 {
-    g_autofree char *path = smmu_path(t->qts);
+    g_autofree char *path = smmum_qt_smmu_path(t->qts);
     QDict *rsp = qtest_qmp(t->qts, "{ 'execute': 'qom-get', 'arguments': "
                            "{ 'path': %s, 'property': %s } }", path, prop);
     char *v = g_strdup(qdict_get_str(rsp, "return"));
@@ -108,7 +84,7 @@ static char *get(SmmumQt *t, const char *prop)
 
 static uint64_t fired(SmmumQt *t)
 {
-    g_autofree char *path = smmu_path(t->qts);
+    g_autofree char *path = smmum_qt_smmu_path(t->qts);
     QDict *rsp = qtest_qmp(t->qts, "{ 'execute': 'qom-get', 'arguments': "
                            "{ 'path': %s, 'property': 'inject-fired' } }",
                            path);
