@@ -72,4 +72,7 @@ else
     echo "SMMUM-VERDICT FAIL"
 fi
 sync
+# Let the console drain: poweroff -f does not wait for the tty, and a
+# verdict line still in its buffer would be lost (seen under heavy load).
+sleep 1
 poweroff -f
