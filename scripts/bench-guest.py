@@ -272,8 +272,12 @@ def classify(r, timeout):
         status = 'no-figure'
     console = os.path.join(r['out'], 'console.log')
     r['trouble'] = first_trouble(console)
-    if status == 'pass' and (r['trouble'] or r['wall'] >= timeout - 5):
-        # The workload passed but the guest then locked up (killed at the
+    if status == 'pass' and r['trouble']:
+        # A kernel oops, panic or lockup, even when the workload still
+        # printed its figure: that run's time is not the workload's.
+        status = 'guest-error'
+    elif status == 'pass' and r['wall'] >= timeout - 5:
+        # The workload passed but the guest then hung (killed at the
         # timeout): QEMU's CPU time includes the hang.
         status = 'hang-after-verdict'
     if status == 'pass' and r.get('machine') != [GUEST_CPU, GUEST_SMP]:

@@ -6,6 +6,7 @@
  * the core's public API on fake guest memory (tests/unit/fake-mem.c).
  *
  *   bench-core [--time SECONDS] [--reps N] [--only NAME] [--tsv FILE]
+ *              [--ops N]
  *
  * Each case runs in batches until it has spent SECONDS (default 0.3) of
  * this thread's CPU time, REPS times (default 5); the median rate and
@@ -16,6 +17,10 @@
  * output address, and the number of guest memory reads the model made
  * (0 per IOTLB hit, at least one walk per miss); commands must all be
  * consumed without GERROR.  A failed check exits with status 1.
+ *
+ * --ops N runs exactly N operations of each case once, for counting
+ * instructions per operation under callgrind: the operations are the
+ * work done inside run_xlate() / run_cmd() (--toggle-collect=run_*).
  */
 #include "core-helpers.h"
 #include "smmum-strtab.h"
@@ -435,6 +440,7 @@ int main(int argc, char **argv)
     const char *only = NULL, *tsv_path = NULL;
     FILE *tsv = NULL;
     unsigned ran = 0;
+    uint64_t fixed_ops = 0;
 
     for (int i = 1; i < argc; i++) {
         char *end;
@@ -448,19 +454,24 @@ int main(int argc, char **argv)
             guint64 v = g_ascii_strtoull(argv[++i], &end, 10);
 
             reps = (*end || end == argv[i] || v > 100) ? 0 : v;
+        } else if (!strcmp(argv[i], "--ops") && i + 1 < argc) {
+            fixed_ops = g_ascii_strtoull(argv[++i], &end, 10);
+            if (*end || end == argv[i] || !fixed_ops) {
+                reps = 0;
+            }
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
             only = argv[++i];
         } else if (!strcmp(argv[i], "--tsv") && i + 1 < argc) {
             tsv_path = argv[++i];
         } else {
             fprintf(stderr, "usage: %s [--time SECONDS] [--reps N] "
-                    "[--only NAME] [--tsv FILE]\n", argv[0]);
+                    "[--only NAME] [--tsv FILE] [--ops N]\n", argv[0]);
             return 2;
         }
     }
     if (!(secs > 0 && secs <= 60) || reps < 1 || reps > 100) {
-        fprintf(stderr, "bench-core: --time must be in (0, 60] and --reps "
-                "in 1..100\n");
+        fprintf(stderr, "bench-core: --time must be in (0, 60], --reps "
+                "in 1..100, --ops at least 1\n");
         return 2;
     }
     if (tsv_path) {
@@ -493,12 +504,26 @@ int main(int argc, char **argv)
                 prepare_cmd(&b, c);
             }
             t0 = cpu_now();
-            do {
-                ops += c->run(&b, c, batch, &iter);
+            if (fixed_ops) {
+                /* Whole batches of commands: a batch is CMD_BATCH. */
+                ops = c->run(&b, c, fixed_ops, &iter);
                 t = cpu_now() - t0;
-            } while (t < secs);
+            } else {
+                do {
+                    ops += c->run(&b, c, batch, &iter);
+                    t = cpu_now() - t0;
+                } while (t < secs);
+            }
             rate[r] = ops / t;
             b_destroy(&b);
+            if (fixed_ops) {
+                printf("%-16s %llu operations\n", c->name,
+                       (unsigned long long)ops);
+                break;
+            }
+        }
+        if (fixed_ops) {
+            continue;
         }
         qsort(rate, reps, sizeof(rate[0]), cmp_double);
         {

@@ -11,6 +11,10 @@
  * works on both models: it is the architecture's.  scripts/bench-model.sh
  * runs QEMU under callgrind around this driver and counts instructions
  * spent translating.  Exits non-zero when a transfer does not arrive.
+ *
+ * With SMMUM_BENCH_STRICT=1 in the environment every transfer is followed
+ * by what Linux's DMA-strict unmap sends: CMD_TLBI_NH_VA (Leaf=1) of the
+ * page and a CMD_SYNC, so the next transfer to that page walks again.
  */
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
@@ -23,6 +27,9 @@
 #define PT_L2       (SMMUM_QT_RAM + 0x3011000)
 #define PT_L3       (SMMUM_QT_RAM + 0x3012000)
 #define DATA        (SMMUM_QT_RAM + 0x3100000)
+#define CMD_TLBI_NH_VA  0x12
+#define TLBI_ASID(a)    ((uint64_t)(a) << 48)
+#define TLBI_LEAF       1
 
 static void program_stage1(SmmumQt *t)
 {
@@ -62,6 +69,7 @@ int main(int argc, char **argv)
     const char *iommu;
     uint8_t pattern[64], out[64];
     long dmas;
+    bool strict = g_strcmp0(g_getenv("SMMUM_BENCH_STRICT"), "1") == 0;
     SmmumQt t;
 
     if (argc < 3 || argc > 4 || qemu_strtol(argv[2], NULL, 0, &dmas) ||
@@ -92,6 +100,10 @@ int main(int argc, char **argv)
         } else {
             smmum_qt_mem_to_edu(&t, iova, 4096);
         }
+        if (strict) {
+            smmum_qt_cmd(&t, CMD_TLBI_NH_VA | TLBI_ASID(1), iova | TLBI_LEAF);
+            smmum_qt_sync(&t);
+        }
     }
     /* The last copy out went to page (dmas - 1) % PAGES. */
     qtest_memread(t.qts, DATA + ((dmas - 1) % PAGES) * 4096ULL, out,
@@ -101,6 +113,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: DMA through stage 1 did not arrive\n", iommu);
         return 1;
     }
-    printf("%s: %ld DMAs of 4 KiB through stage 1\n", iommu, dmas);
+    printf("%s: %ld DMAs of 4 KiB through stage 1%s\n", iommu, dmas,
+           strict ? ", each followed by TLBI_NH_VA + SYNC" : "");
     return 0;
 }
