@@ -97,6 +97,8 @@ def summary(st, sid):
                   f'{"yes" if c["cached"] else "no"}')
     if st['streams_omitted']:
         print(f'  ({st["streams_omitted"]} more StreamIDs left out)')
+    if st['abort_stes']:
+        print(f'  ({st["abort_stes"]} valid abort STEs not listed)')
     cc, tl = st['cfgcache'], st['iotlb']
     print(f'config cache: {cc["count"]}/{cc["capacity"]} entries, '
           f'{cc["evictions"]} evictions; IOTLB {tl["count"]}/'

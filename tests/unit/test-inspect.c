@@ -134,6 +134,8 @@ static void test_decoded(void)
     Fx f;
 
     setup(&f);
+    /* A valid abort STE: counted, not listed. */
+    fake_write64(&f.mem, STRTAB_PA + 2 * 64, 1);
     fetches = f.obs.fetch;
     cached = smmum_cfgcache_count(f.core.cfgcache);
     root = snapshot(&f, NULL, &p);
@@ -146,6 +148,7 @@ static void test_decoded(void)
     g_assert_cmpstr(json_object_get_string_member(path(root, "strtab"),
                                                   "format"), ==, "linear");
     g_assert_cmpuint(len(root, "streams"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(root, "abort_stes"), ==, 1);
     st = elem(root, "streams", 0);
     g_assert_cmpint(json_object_get_int_member(st, "sid"), ==, 1);
     g_assert_cmphex(hex(path(st, "memory"), "addr"), ==, STRTAB_PA + 64);

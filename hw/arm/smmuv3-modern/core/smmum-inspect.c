@@ -26,6 +26,7 @@ typedef struct Insp {
     JsonBuilder *b;
     unsigned scanned;           /* table entries read so far */
     bool scan_truncated;
+    uint64_t abort_stes;        /* valid Config=abort STEs, not listed */
 } Insp;
 
 /* ---- JSON helpers ---- */
@@ -327,7 +328,11 @@ static void cache_ids_fn(void *opaque, const SmmumCcEntry *e)
     g_array_append_val(c->ids, id);
 }
 
-/* The valid STEs of the table (read in chunks), into ids. */
+/*
+ * The valid STEs of the table (read in chunks) into ids, except those
+ * whose Config is abort (0b0xx): Linux fills every level-2 table with
+ * them, so they are only counted.
+ */
 static void scan_stes(Insp *in, uint64_t base, uint32_t first, uint64_t n,
                       GArray *ids)
 {
@@ -343,11 +348,17 @@ static void scan_stes(Insp *in, uint64_t base, uint32_t first, uint64_t n,
             continue;
         }
         for (unsigned j = 0; j < k; j++) {
-            if (w[j * 8] & 1) {
-                uint32_t sid = first + (uint32_t)(i + j);
+            uint32_t sid = first + (uint32_t)(i + j);
 
-                g_array_append_val(ids, sid);
+            if (!(w[j * 8] & 1)) {
+                continue;
             }
+            if (smmum_ste_field(&w[j * 8], SMMUM_STE_CONFIG, 3) <
+                SMMUM_STE_CFG_BYPASS) {
+                in->abort_stes++;
+                continue;
+            }
+            g_array_append_val(ids, sid);
         }
     }
 }
@@ -633,6 +644,7 @@ static void write_streams(Insp *in)
     }
     json_builder_end_array(b);
     add_uint(b, "streams_omitted", ids->len - listed);
+    add_uint(b, "abort_stes", in->abort_stes);
     g_array_free(ids, TRUE);
     g_array_free(cached.ids, TRUE);
 }
