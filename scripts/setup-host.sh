@@ -16,6 +16,7 @@ HOST_PKGS=(
     cpio xz-utils zstd kmod file time
     libjson-glib-dev
     clang-14 libclang-rt-14-dev
+    bc libssl-dev libelf-dev rsync
     valgrind python3-matplotlib
 )
 BACKPORTS_PKGS=(meson python3-pycotap)

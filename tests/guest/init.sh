@@ -472,6 +472,11 @@ if [ "$EXTRA" = 1 ] && [ -n "$EDU" ] && [ "$IOMMU" != none ] &&
 fi
 dev_lines
 
+# ---- steps an initramfs overlay adds (SMMUM_INITRD_EXTRA, e.g. iommufd) ----
+for _x in /etc/smmum-extra.d/*.sh; do
+    [ -f "$_x" ] && . "$_x"
+done
+
 # ---- kernel health ----
 if dmesg | grep -qE 'Call trace:|BUG:|Oops|WARNING:|Kernel panic'; then
     check kernel-log FAIL "$(dmesg | grep -E 'Call trace:|BUG:|Oops|WARNING:' | head -1)"
