@@ -10,6 +10,7 @@
  */
 #include "qemu/osdep.h"
 #include "smmum-qtest-xlate.h"
+#include "qemu/bswap.h"
 
 #define TD_DEVFN    (3 << 3)        /* 00:03.0 */
 #define TD_SID      TD_DEVFN
@@ -607,6 +608,90 @@ static bool dtb_says_ats(const char *ats)
     return found;
 }
 
+/*
+ * The IORT root complex node's ATS Attribute (ACPI tables through
+ * fw_cfg): bit 0 with ats=on.  Node header 16 bytes, memory access
+ * properties 8, then the attribute.
+ */
+#define VIRT_FW_CFG     0x09020000ULL   /* data at +0, selector at +8 */
+#define FW_CFG_FILE_DIR 0x19
+
+static void fwcfg_read(QTestState *qts, uint16_t key, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+
+    /* The selector register is big-endian. */
+    qtest_writew(qts, VIRT_FW_CFG + 8, bswap16(key));
+    for (size_t i = 0; i < len; i++) {
+        p[i] = qtest_readb(qts, VIRT_FW_CFG);
+    }
+}
+
+/* The contents of fw_cfg file name (g_free it), its size in *len. */
+static uint8_t *fwcfg_file(QTestState *qts, const char *name, size_t *len)
+{
+    uint32_t n;
+    g_autofree uint8_t *dir = NULL;
+
+    fwcfg_read(qts, FW_CFG_FILE_DIR, &n, 4);
+    n = be32_to_cpu(n);
+    g_assert_cmpuint(n, <, 1024);
+    dir = g_malloc(4 + n * 64);
+    fwcfg_read(qts, FW_CFG_FILE_DIR, dir, 4 + n * 64);
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = dir + 4 + i * 64;
+        uint8_t *buf;
+
+        if (strcmp((const char *)e + 8, name)) {
+            continue;
+        }
+        *len = ldl_be_p(e);
+        buf = g_malloc0(*len);
+        fwcfg_read(qts, lduw_be_p(e + 4), buf, *len);
+        return buf;
+    }
+    *len = 0;
+    return NULL;
+}
+
+static uint32_t iort_rc_ats(const char *ats)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-M virt,iommu=smmuv3-modern -nic none "
+        "-global arm-smmuv3-modern.ats=%s", ats);
+    QTestState *qts = qtest_init(args);
+    size_t len;
+    g_autofree uint8_t *t = fwcfg_file(qts, "etc/acpi/tables", &len);
+    uint8_t *iort = NULL;
+    uint32_t count, off, ats_attr = UINT32_MAX;
+
+    g_assert_nonnull(t);
+    for (size_t i = 0; i + 48 <= len; i++) {
+        if (!memcmp(t + i, "IORT", 4) && ldl_le_p(t + i + 4) <= len - i) {
+            iort = t + i;
+            break;
+        }
+    }
+    g_assert_nonnull(iort);
+    count = ldl_le_p(iort + 36);
+    off = ldl_le_p(iort + 40);
+    for (uint32_t n = 0; n < count && off + 28 <= ldl_le_p(iort + 4); n++) {
+        if (iort[off] == 2) {
+            ats_attr = ldl_le_p(iort + off + 24);
+            break;
+        }
+        off += lduw_le_p(iort + off + 1);
+    }
+    qtest_quit(qts);
+    return ats_attr;
+}
+
+static void test_iort_ats(void)
+{
+    g_assert_cmphex(iort_rc_ats("on"), ==, 1);
+    g_assert_cmphex(iort_rc_ats("off"), ==, 0);
+}
+
 static void test_dt_ats_supported(void)
 {
     g_assert_true(dtb_says_ats("on"));
@@ -629,5 +714,6 @@ int main(int argc, char **argv)
                    test_eats0_refuses);
     qtest_add_func("/smmuv3-modern/testdev/dt-ats-supported",
                    test_dt_ats_supported);
+    qtest_add_func("/smmuv3-modern/testdev/iort-ats", test_iort_ats);
     return g_test_run();
 }
