@@ -252,11 +252,12 @@ def main(argv):
     try:
         records = ts.load(pos[0])
         if '--system-map' in opts:
-            ts.SYMS = ts.SystemMap(opts['--system-map'])
+            ts.SYMS = ts.SystemMap(path=opts['--system-map'])
     except (OSError, ValueError) as e:
         print(f'tear-report-html: {e}', file=sys.stderr)
         return 2
     con = ts.parse_console(pos[1] if len(pos) > 1 else None)
+    ts.symbols_from_console(con)
     title = opts.get('--title') or (
         'smmuv3-modern tear report' + (f': {con["init"]}' if con['init'] else ''))
     text, bad = page(records, con, title)

@@ -19,7 +19,8 @@ severity major or critical, 1 otherwise, 2 when the report is unreadable.
                 configurations in order (abort / bypass / S1 with its CD
                 table / S2 with its VMID / nested), each transition hitless
                 or breaking, with the violations where they happened
---system-map F  symbolise store PCs (boot the guest with nokaslr)
+--system-map F  symbolise store PCs (boot the guest with nokaslr); without
+                it, the SMMUM-KSYM lines the guest printed in --console
 --stats         one JSON object of counts instead (for scripts/matrix.sh)
 """
 import bisect
@@ -64,7 +65,7 @@ def sid_of_bdf(bdf):
 def parse_console(path):
     """What the guest said: devices, steps, checks, verdict."""
     con = {'devs': collections.OrderedDict(), 'steps': [], 'checks': [],
-           'verdict': None, 'init': ''}
+           'verdict': None, 'init': '', 'ksyms': []}
     if not path:
         return con
     try:
@@ -98,7 +99,16 @@ def parse_console(path):
                 con['checks'].append((w[1], w[2], w[3] if len(w) > 3 else ''))
             elif w[0] == 'SMMUM-VERDICT' and len(w) >= 2:
                 con['verdict'] = w[1]
+            elif w[0] == 'SMMUM-KSYM' and len(w) >= 4:
+                con['ksyms'].append(line.split(' ', 1)[1])
     return con
+
+
+def symbols_from_console(con):
+    """Use the guest's kernel symbols when no System.map was given."""
+    global SYMS
+    if not SYMS and con['ksyms']:
+        SYMS = SystemMap(lines=con['ksyms'])
 
 
 def dev_name(con, sid):
@@ -117,22 +127,34 @@ def sid_title(con, sid):
 
 
 class SystemMap:
-    """Kernel symbols from System.map, for store PCs."""
+    """Kernel symbols for store PCs: a System.map file, or the guest's
+    SMMUM-KSYM lines (a part of /proc/kallsyms, where a symbol of type
+    "end" only marks where the one before it stops)."""
 
-    def __init__(self, path):
+    def __init__(self, path=None, lines=()):
         syms = []
-        with open(path) as f:
-            for line in f:
-                w = line.split()
-                if len(w) >= 3 and w[1] in 'tTwW':
-                    syms.append((int(w[0], 16), w[2]))
-        syms.sort()
+        if path:
+            with open(path) as f:
+                lines = f.readlines()
+        for line in lines:
+            w = line.split()
+            if len(w) < 3 or w[1] not in ('t', 'T', 'w', 'W', 'end'):
+                continue
+            try:
+                syms.append((int(w[0], 16), None if w[1] == 'end'
+                             else w[2]))
+            except ValueError:
+                continue
+        syms.sort(key=lambda s: (s[0], s[1] is not None))
         self.addrs = [a for a, _ in syms]
         self.names = [n for _, n in syms]
 
+    def __bool__(self):
+        return bool(self.addrs)
+
     def lookup(self, pc):
         i = bisect.bisect_right(self.addrs, pc) - 1
-        if i < 0:
+        if i < 0 or self.names[i] is None:
             return None
         return f'{self.names[i]}+0x{pc - self.addrs[i]:x}'
 
@@ -402,11 +424,12 @@ def main(argv):
     try:
         records = load(argv[1])
         if '--system-map' in opts:
-            SYMS = SystemMap(opts['--system-map'])
+            SYMS = SystemMap(path=opts['--system-map'])
     except (OSError, ValueError) as e:
         print(f'tear-summary: {e}', file=sys.stderr)
         return 2
     con = parse_console(opts.get('--console'))
+    symbols_from_console(con)
     if '--stats' in rest:
         print(json.dumps(stats(records), sort_keys=True))
         return 1 if stats(records)['tears_major'] else 0

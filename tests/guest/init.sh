@@ -114,6 +114,25 @@ else
 fi
 step "modules loaded"
 
+# ---- kernel symbols, so the report can name the PC of a store ----
+# The core kernel's text symbols of the code that writes STEs, CDs and
+# page tables and of the string functions it calls, each followed by the
+# next text symbol as its end.  The core part of /proc/kallsyms comes in
+# address order and before the modules' (four fields).  Distribution
+# kernels ship a stub System.map; with nokaslr these addresses are the
+# ones the store feeder reports.  smmum.ksyms=0 leaves them out.
+if [ "$(arg ksyms 1)" = 1 ] && [ -r /proc/kallsyms ] &&
+   ! head -1 /proc/kallsyms | grep -q '^0*[ ]'; then
+    echo "SMMUM-KSYMS-BEGIN"
+    awk 'NF > 3 { exit }
+         $2 != "t" && $2 != "T" { next }
+         $3 ~ /arm_smmu|iommu|io_pgtable|arm_lpae|^__?mem(set|cpy|move)/ {
+             print "SMMUM-KSYM " $1 " " $2 " " $3; want = 1; next }
+         want { print "SMMUM-KSYM " $1 " end " $3; want = 0 }' \
+        /proc/kallsyms
+    echo "SMMUM-KSYMS-END"
+fi
+
 # ---- benchmark runs (scripts/bench-guest.py) replace the workload ----
 BENCH=$(arg bench "")
 if [ -n "$BENCH" ]; then

@@ -73,6 +73,13 @@ SMMUM-DEV 0000:00:09.0 bogus 9
 SMMUM-DMESG-END
 """
 SYSMAP = "ffff800080001000 T arm_smmu_write_ste\nffff800080002000 t other\n"
+# The guest's part of /proc/kallsyms: the store at ...1004 is inside
+# arm_smmu_write_ste, which ends where the "end" symbol starts; a PC past
+# it is in a function the guest did not print and must stay unnamed.
+KSYMS = ("SMMUM-KSYMS-BEGIN\n"
+         "SMMUM-KSYM ffff800080001000 t arm_smmu_write_ste\n"
+         "SMMUM-KSYM ffff800080001800 end unrelated_fn\n"
+         "SMMUM-KSYMS-END\n")
 
 n = 0
 bad = 0
@@ -131,6 +138,19 @@ with tempfile.TemporaryDirectory() as d:
     ok(rc == 1 and st['hitless'] == 3 and st['breaking'] == 1 and
        st['tears_by_class'] == {'translate': 1} and
        st['missing_invalidation'] == 1, 'tear-summary --stats counts')
+    kcon = os.path.join(d, 'console-ksyms.log')
+    with open(kcon, 'w') as f:
+        f.write(KSYMS + CONSOLE)
+    rc, out = run(summ, files['bad'], '--all', '--console', kcon)
+    ok('(arm_smmu_write_ste+0x4)' in out,
+       'tear-summary: store PC symbolised from the guest\'s SMMUM-KSYM lines')
+    far = os.path.join(d, 'far.jsonl')
+    with open(far, 'w') as f:
+        f.write(open(files['bad']).read().replace('0xffff800080001004',
+                                                  '0xffff800080001900'))
+    rc, out = run(summ, far, '--all', '--console', kcon)
+    ok('arm_smmu_write_ste+' not in out and 'unrelated_fn' not in out,
+       'tear-summary: a PC past a symbol\'s end is left unnamed')
     rc, out = run(summ, os.path.join(d, 'missing.jsonl'))
     ok(rc == 2, 'tear-summary: unreadable report exits 2')
 
