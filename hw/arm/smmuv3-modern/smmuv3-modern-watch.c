@@ -121,8 +121,12 @@ MemoryRegion *smmuv3_modern_cpu_memory(DeviceState *dev,
                                        MemoryRegion *sysmem)
 {
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
-    /* Only an explicit tear-check=store routes the vCPUs through us. */
-    bool store = s->tear_check_str && !strcmp(s->tear_check_str, "store");
+    /*
+     * tear-check=store, explicit (TCG or qtest) or the default under TCG
+     * (smmuv3_modern_tear_default), routes the vCPUs through us.
+     */
+    bool store = s->tear_check_str ? !strcmp(s->tear_check_str, "store")
+                                   : tcg_enabled();
 
     if (!store || (!tcg_enabled() && !qtest_enabled())) {
         return sysmem;          /* realize explains what is wrong */
