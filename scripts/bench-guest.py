@@ -314,6 +314,25 @@ def ratio(runs, key, num, den):
             'lo': lo, 'hi': hi}
 
 
+def paired(runs, key, num, den):
+    """Median over repetitions of the per-repetition ratio num/den (both
+    runs of a repetition passed), with its 95 % bootstrap interval: the
+    runs of one repetition are minutes apart, so slow changes of the
+    machine's load cancel out."""
+    a = {r['rep']: r[key] for r in runs.get(num, [])
+         if r['status'] == 'pass' and r[key] is not None}
+    b = {r['rep']: r[key] for r in runs.get(den, [])
+         if r['status'] == 'pass' and r[key]}
+    xs = [a[k] / b[k] for k in sorted(a) if k in b]
+    if not xs or num == den:
+        return None
+    rng = random.Random(1)
+    meds = sorted(statistics.median([rng.choice(xs) for _ in xs])
+                  for _ in range(2000))
+    return {'ratio': statistics.median(xs), 'lo': meds[50],
+            'hi': meds[1949], 'n': len(xs)}
+
+
 def fmt_ratio(r):
     if r is None:
         return ''
@@ -337,6 +356,11 @@ def summarise(cells, configs, results):
                 row[f'{key}_vs_smmuv3'] = ratio(by_cfg, key, c, 'smmuv3')
                 row[f'{key}_vs_off'] = ratio(by_cfg, key, c, 'modern-off') \
                     if c in ('modern-sync', 'modern-store') else None
+            for ref in ('none', 'smmuv3', 'modern-off'):
+                if ref != 'modern-off' or c in ('modern-sync',
+                                                'modern-store'):
+                    row[f'cpu_paired_vs_{ref}'] = paired(by_cfg, 'cpu', c,
+                                                         ref)
             summary.append(row)
     return summary
 
@@ -357,6 +381,18 @@ def print_table(summary, header):
               f'{fmt_ratio(row["cpu_vs_none"]):>21} '
               f'{fmt_ratio(row["cpu_vs_smmuv3"]):>21} '
               f'{fmt_ratio(row["cpu_vs_off"]):>21}')
+
+
+def print_paired(summary):
+    print('\nthe same, paired: median over repetitions of the ratio of '
+          'the two runs of each repetition [95 % bootstrap interval]')
+    print(f'{"workload":<7} {"mode":<6} {"config":<12} '
+          f'{"cpu/none":>21} {"cpu/smmuv3":>21} {"cpu/off":>21}')
+    for row in summary:
+        print(f'{row["workload"]:<7} {row["mode"]:<6} {row["config"]:<12} '
+              f'{fmt_ratio(row.get("cpu_paired_vs_none")):>21} '
+              f'{fmt_ratio(row.get("cpu_paired_vs_smmuv3")):>21} '
+              f'{fmt_ratio(row.get("cpu_paired_vs_modern-off")):>21}')
 
 
 def print_init(configs, runs):
@@ -398,7 +434,8 @@ def write_summary_tsv(path, summary):
     cols = ['workload', 'mode', 'config', 'runs', 'ok', 'failed', 'cpu',
             'wall', 'guest', 'init']
     rcols = [f'{k}_vs_{ref}' for k in ('cpu', 'guest', 'init')
-             for ref in ('none', 'smmuv3', 'off')]
+             for ref in ('none', 'smmuv3', 'off')] + \
+        [f'cpu_paired_vs_{ref}' for ref in ('none', 'smmuv3', 'modern-off')]
     with open(path, 'w') as f:
         f.write('\t'.join(cols + [f'{c}{s}' for c in rcols
                                   for s in ('', '_lo', '_hi')]) + '\n')
@@ -409,7 +446,7 @@ def write_summary_tsv(path, summary):
                 vals.append('' if x is None else
                             f'{x:.3f}' if isinstance(x, float) else str(x))
             for c in rcols:
-                r = row[c]
+                r = row.get(c)
                 vals += ['', '', ''] if r is None else \
                     [f'{r["ratio"]:.4f}', f'{r["lo"]:.4f}', f'{r["hi"]:.4f}']
             f.write('\t'.join(vals) + '\n')
@@ -443,13 +480,25 @@ def plot(cells, configs, results, outdir, meta):
         for i, d in enumerate(data):
             ax.scatter([i + 1 + rng.uniform(-0.12, 0.12) for _ in d], d,
                        s=12, alpha=0.7, color='tab:blue', zorder=3)
+        base = data[configs.index('none')] if 'none' in configs else []
+        if base:
+            ref = statistics.median(base)
+            ax.axhline(ref, color='grey', linestyle=':', linewidth=1)
+            for i, d in enumerate(data):
+                if d:
+                    ax.annotate(f'{statistics.median(d) / ref:.3f}x',
+                                (i + 1, max(d)), textcoords='offset points',
+                                xytext=(0, 4), ha='center', fontsize=8)
         ax.set_xticks(range(1, len(configs) + 1))
         ax.set_xticklabels([f'{c}\n({len(d)} ok, {f} failed)'
                             if f else f'{c}\n({len(d)} ok)'
                             for c, d, f in zip(configs, data, fails)],
                            fontsize=8)
         ax.set_ylabel('QEMU CPU time, s (user+system)')
-        mode = '' if w == 'boot' else f', iommu.{MODES[m]}'
+        if base:
+            ax.set_xlabel('median / median of none above each box; '
+                          'dotted: median of none', fontsize=8)
+        mode = '' if w == 'boot' else f', {MODES[m]}'
         ax.set_title(f'{w}{mode}: {meta["guest_kernel"].get("KVER")}, '
                      f'-cpu {GUEST_CPU} x{GUEST_SMP}, TCG\n'
                      f'host: {meta["host"]["cpu"]} '
@@ -623,6 +672,7 @@ def main():
               f'medians of passing runs; ratios of medians of QEMU CPU time '
               f'[95 % bootstrap interval]')
     print_table(summary, header)
+    print_paired(summary)
     print_init(configs, runs)
     failed = [r for r in runs if r['status'] != 'pass']
     if failed:
