@@ -5,7 +5,7 @@
 #
 #   scripts/guest-run.sh [--kernel NAME|PATH] [--iommu smmuv3|smmuv3-modern|none]
 #                        [--append "ARGS"] [--timeout SECONDS] [--qemu BINARY]
-#                        [--out DIR] [--no-cache] [--verbose]
+#                        [--out DIR] [--reboots N] [--no-cache] [--verbose]
 #
 #   --kernel   bookworm | trixie | sid, a label (bookworm-6.1), or a path
 #              (see scripts/guest-initramfs.sh); default bookworm
@@ -18,6 +18,10 @@
 #              scripts/build-qemu.sh builds)
 #   --out      folder for the console log and disks (default
 #              out/guest/<label>-<iommu>)
+#   --reboots  reboot loop: the guest reboots itself (sysrq b) after each
+#              verdict until it has booted N times, then powers off; PASS
+#              needs N boots with a PASS verdict each.  --timeout is then
+#              per boot
 #   --verbose  stream the whole console, not only the SMMUM- lines
 #   --testdev  add the PCIe test endpoint smmuv3-modern-testdev (PASID, ATS
 #              with an ATC) and, on smmuv3-modern, ats=on, plus the guest
@@ -47,6 +51,7 @@ timeout=300
 qemu=${QEMU:-}
 out=""
 verbose=0
+reboots=0
 testdev=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -56,14 +61,18 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=${2:?}; shift ;;
         --qemu) qemu=${2:?}; shift ;;
         --out) out=${2:?}; shift ;;
+        --reboots) reboots=${2:?}; shift ;;
         --no-cache) ;;  # handled before lib.sh is sourced
         --verbose) verbose=1 ;;
         --testdev) testdev=1 ;;
-        -h|--help) sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) log "unknown option $1"; exit 3 ;;
     esac
     shift
 done
+case "$reboots" in
+    *[!0-9]*) log "--reboots takes a number of boots"; exit 3 ;;
+esac
 case "$iommu" in
     smmuv3|smmuv3-modern|none) ;;
     *) log "--iommu must be smmuv3, smmuv3-modern or none"; exit 3 ;;
@@ -146,6 +155,10 @@ cmdline+=" smmum.nvme=$(cat "$disks/nvme.sum")"
 wd=$((timeout * 4 / 5))
 [ "$wd" -ge 30 ] || wd=30
 cmdline+=" smmum.watchdog=$wd $append"
+if [ "$reboots" -gt 0 ]; then
+    cmdline+=" smmum.reboots=$reboots"
+    timeout=$((timeout * reboots))
+fi
 
 vdev="disable-legacy=on,iommu_platform=on,romfile="
 args=(
@@ -172,6 +185,13 @@ if [ "$testdev" = 1 ]; then
 fi
 # shellcheck disable=SC2206
 [ -z "${SMMUM_QEMU_EXTRA:-}" ] || args+=($SMMUM_QEMU_EXTRA)
+if [ "$reboots" -gt 0 ]; then
+    # A guest reset reboots the machine (the guest powers off at the end).
+    for i in "${!args[@]}"; do
+        [ "${args[$i]}" != -no-reboot ] || unset 'args[i]'
+    done
+    args=("${args[@]}")
+fi
 printf '%q ' "$qemu" "${args[@]}" > "$out/qemu-cmdline"
 echo >> "$out/qemu-cmdline"
 
@@ -201,6 +221,16 @@ npass=$(grep -c '^SMMUM-CHECK [^ ]* PASS' "$out/console.log" || true)
 nfail=$(grep -c '^SMMUM-CHECK [^ ]* FAIL' "$out/console.log" || true)
 nskip=$(grep -c '^SMMUM-CHECK [^ ]* SKIP' "$out/console.log" || true)
 summary="$LABEL iommu=$iommu: $npass passed, $nfail failed, $nskip skipped, ${secs}s"
+if [ "$reboots" -gt 0 ]; then
+    nboot=$(grep -c '^SMMUM-BOOT ' "$out/console.log" || true)
+    ngood=$(grep -c '^SMMUM-VERDICT PASS' "$out/console.log" || true)
+    summary+=", $nboot of $reboots boots, $ngood with verdict PASS"
+    if [ "$nboot" -lt "$reboots" ]; then
+        verdict=""
+    elif [ "$nboot" != "$reboots" ] || [ "$ngood" != "$reboots" ]; then
+        verdict=FAIL
+    fi
+fi
 case "$verdict" in
     PASS) log "PASS: $summary"; exit 0 ;;
     FAIL) log "FAIL: $summary"; exit 1 ;;

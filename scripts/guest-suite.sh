@@ -8,7 +8,8 @@
 #   scripts/guest-suite.sh [--iommu smmuv3|smmuv3-modern|none]
 #                          [--kernels "bookworm trixie sid"] [--timeout S]
 #                          [--modes "default DMA DMA-FQ identity"]
-#                          [--append "ARGS"] [--out DIR] [--no-cache]
+#                          [--append "ARGS"] [--out DIR] [--reboots N]
+#                          [--no-cache]
 #
 # --modes    the boot-time default domain of each run: default (the
 #            kernel's own, the only mode unless asked), DMA (strict,
@@ -18,6 +19,11 @@
 # --out      where runs go (default out/guest): <label>-<iommu>[-<mode>]/
 #            console.log, and on smmuv3-modern <same>.tear-report.jsonl
 #            plus <same>.tear-report.html
+# --reboots  on smmuv3-modern, when trixie is among the kernels: one more
+#            case where trixie reboots itself (sysrq b) until it has booted
+#            N times (default 3; 0: no such case), without the extended
+#            workload steps: one result per boot (its SMMU probe and
+#            checks), the tear report over all boots, the loop's verdict
 #
 # QEMU: $QEMU, else the binary scripts/build-qemu.sh builds.
 # A kernel the archive cannot serve (and that is not cached from an earlier
@@ -38,6 +44,7 @@ timeout=300
 modes=default
 gappend=""
 outdir=""
+reboots=3
 while [ $# -gt 0 ]; do
     case "$1" in
         --iommu) iommu=${2:?}; shift ;;
@@ -47,7 +54,8 @@ while [ $# -gt 0 ]; do
         --append) gappend=${2?}; shift ;;
         --out) outdir=${2:?}; shift ;;
         --no-cache) ;;  # handled before lib.sh is sourced
-        -h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --reboots) reboots=${2:?}; shift ;;
+        -h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1" ;;
     esac
     shift
@@ -177,5 +185,57 @@ for s in $kernels; do
     esac
 done
 done
+
+# ---- reboot loop: trixie rebooting itself on the model ----
+envf="$SMMU_CACHE/kernels/trixie/current/kernel.env"
+if [ "$iommu" = smmuv3-modern ] && [ "$reboots" -gt 0 ] &&
+   [[ " $kernels " = *" trixie "* ]] && [ -f "$envf" ]; then
+    label="$(sed -n 's/^LABEL=//p' "$envf") $iommu reboot-loop"
+    out="$outdir/$(sed -n 's/^LABEL=//p' "$envf")-$iommu-reboots"
+    report="$out.tear-report.jsonl"
+    rm -rf "$out" "$report"
+    mkdir -p "$outdir"
+    rc=0
+    SMMUM_QEMU_EXTRA="${SMMUM_QEMU_EXTRA:-}
+        -global arm-smmuv3-modern.tear-check=sync
+        -global arm-smmuv3-modern.tear-report=$report" \
+        "$SMMU_TOP/scripts/guest-run.sh" --kernel trixie --iommu "$iommu" \
+        --timeout "$timeout" --out "$out" --qemu "$QEMU" \
+        --reboots "$reboots" --append "smmum.extra=0 $gappend" \
+        >/dev/null 2>"$out.err" || rc=$?
+    diag < "$out.err"
+    rm -f "$out.err"
+    log="$out/console.log"
+    if [ "$rc" -ge 3 ] || [ ! -f "$log" ]; then
+        tap not-ok "$label: could not start the guest (guest-run exit $rc)"
+    else
+        # Per boot (a boot ends with its verdict): probe, checks, verdict.
+        while read -r b probe np nf v; do
+            if [ "$probe" = PASS ] && [ "$nf" = 0 ] && [ "$v" = PASS ]; then
+                tap ok "$label boot $b: smmu-probe PASS, $np checks passed"
+            else
+                tap not-ok "$label boot $b: smmu-probe $probe, $np passed, $nf failed, verdict $v"
+            fi
+        done < <(awk '
+            /^SMMUM-CHECK / { if ($3 == "PASS") np++; else if ($3 == "FAIL") nf++
+                              if ($2 == "smmu-probe") probe = $3 }
+            /^SMMUM-BOOT / { b = $2 }
+            /^SMMUM-VERDICT / { print (b ? b : "?"), (probe ? probe : "none"),
+                                      np + 0, nf + 0, $2
+                                b = ""; probe = ""; np = 0; nf = 0 }' "$log")
+        if summary=$(/usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" \
+                     "$report" --console "$log" 2>&1); then
+            tap ok "$label tear-report: $(echo "$summary" | head -1)"
+        else
+            echo "$summary" | diag
+            tap not-ok "$label tear-report: $(echo "$summary" | head -1), see $report"
+        fi
+        case "$rc" in
+            0) tap ok "$label: $reboots boots, each with verdict PASS" ;;
+            1) tap not-ok "$label: FAIL, log $log" ;;
+            *) tap not-ok "$label: fewer than $reboots boots (hang, crash or timeout), log $log" ;;
+        esac
+    fi
+fi
 echo "1..$n"
 [ "$bad" -eq 0 ]

@@ -27,6 +27,9 @@
 #                          workload (smmum.bench_mb=N scales disk reads)
 #   smmum.extra=0          skip the extended steps (VFIO cycles under
 #                          background DMA, NIC hot unplug/rescan, edu reset)
+#   smmum.reboots=N        reboot loop: count this boot on the disk, print
+#                          "SMMUM-BOOT <k> of <N>", and after the verdict
+#                          reboot with sysrq b until boot N, then power off
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -113,6 +116,22 @@ else
     check modules FAIL "could not load:$bad"
 fi
 step "modules loaded"
+
+# ---- reboot loops: the boot count survives on the virtio-blk disk ----
+# (the initramfs is fresh every boot), at 7 MiB: past the known content
+# and the workload's scratch MiB.  Counted before the workload, so a boot
+# that hangs (watchdog panic, reset) still counts.
+REBOOTS=$(arg reboots 0)
+BOOT=0
+if [ "$REBOOTS" -gt 0 ]; then
+    wait_for 30 test -b /dev/vda || true
+    BOOT=$(dd if=/dev/vda bs=512 skip=14336 count=1 2>/dev/null |
+           sed -n 's/^SMMUMBOOT \([0-9][0-9]*\)$/\1/p' | head -1)
+    BOOT=$((${BOOT:-0} + 1))
+    printf 'SMMUMBOOT %d\n' "$BOOT" |
+        dd of=/dev/vda bs=512 seek=14336 count=1 conv=sync,fsync 2>/dev/null
+    echo "SMMUM-BOOT $BOOT of $REBOOTS"
+fi
 
 # ---- kernel symbols, so the report can name the PC of a store ----
 # The core kernel's text symbols of the code that writes STEs, CDs and
@@ -515,6 +534,11 @@ dmesg
 echo "SMMUM-DMESG-END"
 if [ "$(arg shell 0)" = 1 ]; then
     exec sh
+fi
+if [ "$BOOT" -gt 0 ] && [ "$BOOT" -lt "$REBOOTS" ]; then
+    # Reboot at once, no sync, no device shutdown: the SMMU is reset
+    # under whatever the driver left programmed.
+    echo b > /proc/sysrq-trigger
 fi
 # Should a device's shutdown hang, the panic path still ends the run.
 (sleep 20; echo c > /proc/sysrq-trigger) &
