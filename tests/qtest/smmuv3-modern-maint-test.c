@@ -3,7 +3,9 @@
  * smmuv3-modern qtests: the maintenance checker (maint-check=on).  edu
  * DMA goes through a stage-1 page the test then unmaps or remaps with
  * deliberately wrong (or right) TLB maintenance; the JSON Lines report,
- * the QOM counters and the event queue say what the model saw.
+ * the QOM counters and the event queue say what the model saw.  The
+ * project's PCIe test endpoint (smmuv3-modern-testdev) does the same
+ * with ATS: its ATC keeps a translation no ATC_INV removed.
  */
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
@@ -236,6 +238,139 @@ static void test_bbm_conflict(void)
     g_assert(strstr(g_ptr_array_index(bbm, 0), "\"tlb_conflict\":true"));
 }
 
+/* ---- ATS through the test endpoint (its registers: smmuv3-modern.rst) */
+
+#define TD_DEVFN        (3 << 3)
+#define TD_SID          TD_DEVFN
+#define TD_ATS_CTRL     (0x100 + 6)
+#define TD_ADDR_LO      0x08
+#define TD_ADDR_HI      0x0c
+#define TD_LEN          0x10
+#define TD_SSID         0x14
+#define TD_FLAGS        0x18
+#define TD_CMD          0x1c
+#define TD_STATUS       0x20
+#define TD_BUF          0x1000
+#define TD_F_WRITE      (1u << 0)
+#define TD_F_ATS        (1u << 4)
+#define TD_F_TRANSLATED (1u << 5)
+#define TD_CMD_DMA      1
+#define TD_CMD_ATS_REQ  2
+#define CMD_ATC_INV     0x40
+
+typedef struct Ta {
+    Mt m;
+    QPCIDevice *dev;
+    QPCIBar bar;
+} Ta;
+
+static void ta_run(Ta *a, unsigned cmd, uint64_t addr, uint32_t flags)
+{
+    qpci_io_writel(a->dev, a->bar, TD_BUF, 0x5a5a5a5a);
+    qpci_io_writel(a->dev, a->bar, TD_ADDR_LO, (uint32_t)addr);
+    qpci_io_writel(a->dev, a->bar, TD_ADDR_HI, addr >> 32);
+    qpci_io_writel(a->dev, a->bar, TD_LEN, cmd == TD_CMD_DMA ? 4 : 0);
+    qpci_io_writel(a->dev, a->bar, TD_SSID, 0);
+    qpci_io_writel(a->dev, a->bar, TD_FLAGS, flags);
+    qpci_io_writel(a->dev, a->bar, TD_CMD, cmd);
+    g_assert_cmpuint(qpci_io_readl(a->dev, a->bar, TD_STATUS), ==, 0);
+}
+
+/* The endpoint with ATS enabled behind an EATS=1 copy of edu's setup. */
+static void ta_start(Ta *a)
+{
+    uint64_t ste[8], root;
+    int fd = g_file_open_tmp("smmum-maint-XXXXXX.jsonl", &a->m.report,
+                             NULL);
+    g_autofree char *args = NULL;
+
+    g_assert(fd >= 0);
+    close(fd);
+    args = g_strdup_printf("-global arm-smmuv3-modern.maint-check=on "
+                           "-global arm-smmuv3-modern.ats=on "
+                           "-global arm-smmuv3-modern.tear-report=%s "
+                           "-device smmuv3-modern-testdev,addr=03.0",
+                           a->m.report);
+    smmum_qt_start(&a->m.t, args);
+    smmum_qt_enable(&a->m.t, 6);
+    smmum_qtx_init(&a->m.x, &a->m.t);
+    a->m.path = smmu_path(a->m.t.qts);
+    a->dev = qpci_device_find(&a->m.t.pcibus.bus, TD_DEVFN);
+    g_assert(a->dev);
+    qpci_device_enable(a->dev);
+    a->bar = qpci_iomap(a->dev, 0, NULL);
+    qtest_writew(a->m.t.qts, a->m.t.pcibus.ecam_alloc_ptr +
+                 ((uint64_t)TD_DEVFN << 12) + TD_ATS_CTRL, 0x8000);
+    root = smmum_qtx_alloc(&a->m.x);
+    a->m.leaf = smmum_qtx_map(&a->m.x, root, 3, VA, PA, SMMUM_QTX_S1_RW);
+    smmum_qtx_write_cd(&a->m.x, SMMUM_QTX_CD,
+                       smmum_qtx_cd_w0(ASID, true), root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
+    ste[1] |= 1ULL << 28;                           /* EATS=0b01 */
+    smmum_qt_write_ste(&a->m.t, TD_SID, ste);
+    smmum_qt_cfgi_ste(&a->m.t, TD_SID);
+}
+
+static char *ta_finish(Ta *a)
+{
+    qpci_iounmap(a->dev, a->bar);
+    g_free(a->dev);
+    return mt_finish(&a->m);
+}
+
+/*
+ * Unmap the page and invalidate the IOTLB but not the endpoint's ATC:
+ * its next write still goes to the old page (atc-inv-missing).
+ */
+static void test_atc_inv_missing(void)
+{
+    Ta a;
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) miss = NULL;
+
+    ta_start(&a);
+    ta_run(&a, TD_CMD_DMA, VA, TD_F_WRITE | TD_F_ATS);
+    g_assert_cmphex(qtest_readl(a.m.t.qts, PA), ==, 0x5a5a5a5a);
+    g_assert_cmpuint(counter(&a.m, "ats-granted"), ==, 1);
+    qtest_writel(a.m.t.qts, PA, 0);
+    qtest_writeq(a.m.t.qts, a.m.leaf, 0);
+    tlbi_va(&a.m, ASID, VA);
+    ta_run(&a, TD_CMD_DMA, VA, TD_F_WRITE | TD_F_ATS);
+    g_assert_cmphex(qtest_readl(a.m.t.qts, PA), ==, 0x5a5a5a5a);
+    g_assert_cmpuint(counter(&a.m, "translated"), ==, 2);
+    text = ta_finish(&a);
+    miss = records(text, "atc-inv-missing");
+    g_assert_cmpuint(miss->len, ==, 1);
+    g_assert(strstr(g_ptr_array_index(miss, 0), "\"view\":\"atc\""));
+    g_assert(strstr(g_ptr_array_index(miss, 0), "\"change\":\"unmap\""));
+    g_assert(strstr(g_ptr_array_index(miss, 0), "\"exposure\":1,"));
+}
+
+/*
+ * ATC_INV + SYNC done right, then the endpoint sends a Translated write
+ * anyway: no translation it may hold covers it.
+ */
+static void test_ats_uncovered(void)
+{
+    Ta a;
+    g_autofree char *text = NULL;
+    g_autofree char *addr = g_strdup_printf("\"translated_addr\":\"0x%"
+                                            PRIx64 "\"", (uint64_t)PA);
+
+    ta_start(&a);
+    ta_run(&a, TD_CMD_ATS_REQ, VA, 0);
+    qtest_writeq(a.m.t.qts, a.m.leaf, 0);
+    tlbi_va(&a.m, ASID, VA);
+    smmum_qt_cmd(&a.m.t, CMD_ATC_INV | (uint64_t)TD_SID << 32, VA);
+    smmum_qt_sync(&a.m.t);
+    g_assert_cmpuint(counter(&a.m, "atc-invs"), ==, 1);
+    ta_run(&a, TD_CMD_DMA, PA, TD_F_WRITE | TD_F_TRANSLATED);
+    text = ta_finish(&a);
+    g_assert_cmpuint(count(text, "ats-translated-uncovered"), ==, 1);
+    g_assert(strstr(text, addr));
+    g_assert_cmpuint(count(text, "atc-inv-missing"), ==, 0);
+}
+
 static void test_bad_values(void)
 {
     static const char *const bad[][2] = {
@@ -263,6 +398,9 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/maint/right-asid", test_right_asid);
     qtest_add_func("/smmuv3-modern/maint/missing", test_missing);
     qtest_add_func("/smmuv3-modern/maint/bbm-conflict", test_bbm_conflict);
+    qtest_add_func("/smmuv3-modern/maint/atc-inv-missing",
+                   test_atc_inv_missing);
+    qtest_add_func("/smmuv3-modern/maint/ats-uncovered", test_ats_uncovered);
     qtest_add_func("/smmuv3-modern/maint/bad-values", test_bad_values);
     return g_test_run();
 }

@@ -889,6 +889,30 @@ static void test_atc_late(void)
     mx_destroy(&x);
 }
 
+/*
+ * An ATC_INV with a PASID does not reach translations without one; one
+ * without a PASID reaches every PASID's.
+ */
+static void test_atc_inv_pasid(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    ats_grant(&x, VA, PA_A);
+    fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
+    fx_cmd(&x.f, SMMUM_CMD_ATC_INV | (1ULL << 32) | (1ULL << 11) |
+           (3ULL << 12), VA);
+    do_sync(&x);
+    g_assert_cmpuint(counters(&x).maintained, ==, 0);
+    atc_inv(&x, VA);
+    do_sync(&x);
+    g_assert_cmpuint(counters(&x).maintained, ==, 1);
+    smmum_maint_finish(x.m);
+    g_assert_cmpuint(nrecs(&x), ==, 0);
+    mx_destroy(&x);
+}
+
 /* Translated DMA after the ATC was invalidated: nothing covers it. */
 static void test_ats_uncovered(void)
 {
@@ -1123,6 +1147,7 @@ int main(int argc, char **argv)
     g_test_add_func("/maint/ats/atc-inv-no-sync", test_atc_inv_no_sync);
     g_test_add_func("/maint/ats/atc-late", test_atc_late);
     g_test_add_func("/maint/ats/uncovered", test_ats_uncovered);
+    g_test_add_func("/maint/ats/atc-inv-pasid", test_atc_inv_pasid);
     g_test_add_func("/maint/config/parse", test_checks_parse);
     g_test_add_func("/maint/config/off", test_check_off);
     g_test_add_func("/maint/reset", test_reset);

@@ -61,8 +61,14 @@ void smmum_maint_ats_granted(void *opaque, const SmmumTxn *txn,
     Sh *sh;
 
     m->rec = false;
-    if (!rec || (!out->read && !out->write) || shift >= 64) {
-        return;     /* no access granted, or no walk seen */
+    if (!out->read && !out->write) {
+        return;     /* no access granted: nothing for the ATC to hold */
+    }
+    if (!rec || shift >= 64) {
+        /* Not tracked: an uncovered use could be this translation's. */
+        m->atc_overflow = true;
+        m->c.atc_dropped++;
+        return;
     }
     if (m->natc >= ATC_MAX) {
         m->atc_overflow = true;
@@ -118,8 +124,12 @@ void smmum_maint_atc_inv(void *opaque, const SmmumAtcInv *inv)
         Sh *sh = g_ptr_array_index(a, i);
         uint64_t last = sh->e.iova + (1ULL << sh->e.size_shift) - 1;
 
-        if (sh->atc_pending || sh->ssv != inv->ssv ||
-            (inv->ssv && sh->ssid != inv->ssid) ||
+        /*
+         * Without a PASID an invalidation reaches the range's entries of
+         * every PASID too (PCIe ATS); with one, only that PASID's.
+         */
+        if (sh->atc_pending ||
+            (inv->ssv && (!sh->ssv || sh->ssid != inv->ssid)) ||
             last < inv->addr || sh->e.iova > end) {
             continue;
         }
