@@ -328,6 +328,18 @@ static void fz_xlate(Fz *z)
     t.instr = f & 32;
     t.addr = (f & 64) ? rdn(&z->rd, 8) : rdn(&z->rd, 4) << 12;
     memset(&x, 0x5a, sizeof(x));
+    if (f & 128) {
+        /* ATS: a Translation Request (No Write if a read) or Translated. */
+        if (rd8(&z->rd) & 1) {
+            t.nw = !t.write;
+            smmum_ats_translate(&z->core, &t, &x);
+            check(x.ats_resp <= SMMUM_ATS_CA, "ATS completion status");
+            check(x.ats_resp != SMMUM_ATS_SUCCESS || !(x.write && t.nw),
+                  "No Write is never granted write");
+            return;
+        }
+        t.at = SMMUM_AT_TRANSLATED;
+    }
     smmum_translate(&z->core, &t, &x);
     check(x.status == SMMUM_XLATE_OK || x.status == SMMUM_XLATE_ABORT,
           "translate status");
