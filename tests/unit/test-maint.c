@@ -593,6 +593,31 @@ static void test_fq_use_after_unmap(void)
     mx_destroy(&x);
 }
 
+/*
+ * A table descriptor cleared without any TLBI: DMA re-reads the leaf
+ * each time and the tables once per SYNC, so the change is seen at the
+ * first DMA after the next (unrelated) SYNC.
+ */
+static void test_missing_table(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    dma_ok(&x, 1, VA, PA_A);
+    fake_write64(&x.f.mem, slot_of(&x, x.root, 2, VA), 0);
+    dma_ok(&x, 1, VA, PA_A);
+    g_assert_cmpuint(counters(&x).changes[SMMUM_CHG_UNMAP], ==, 0);
+    do_sync(&x);
+    dma_ok(&x, 1, VA, PA_A);
+    dma_ok(&x, 1, VA, PA_A);
+    smmum_maint_finish(x.m);
+    expect_one(&x, SMMUM_MAINT_MISSING, SMMUM_TEAR_SEV_MAJOR);
+    g_assert_cmpuint(rec(&x, 0)->exposure, ==, 2);
+    g_assert_cmpint(rec(&x, 0)->desc_level, ==, 2);
+    mx_destroy(&x);
+}
+
 /* Narrowing permissions needs a TLBI too. */
 static void test_missing_narrow(void)
 {
@@ -1134,6 +1159,7 @@ int main(int argc, char **argv)
     g_test_add_func("/maint/missing/late-strict", test_late_strict);
     g_test_add_func("/maint/missing/fq", test_fq_use_after_unmap);
     g_test_add_func("/maint/missing/narrow", test_missing_narrow);
+    g_test_add_func("/maint/missing/table", test_missing_table);
     g_test_add_func("/maint/benign", test_benign);
     g_test_add_func("/maint/restored", test_restored);
     g_test_add_func("/maint/bbm/resize", test_bbm_resize);

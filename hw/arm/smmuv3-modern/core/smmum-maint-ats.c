@@ -85,6 +85,7 @@ void smmum_maint_ats_granted(void *opaque, const SmmumTxn *txn,
     sh->ndesc = m->rec_n;
     sh->desc = g_new(Desc, m->rec_n);
     memcpy(sh->desc, m->rec_desc, m->rec_n * sizeof(Desc));
+    sh->epoch = m->epoch;
     sh->e.iova = txn->addr & IOVA_MASK & ~SMMUM_MASK(shift);
     sh->e.pa = out->pa & ~SMMUM_MASK(shift);
     sh->e.size_shift = shift;
@@ -144,7 +145,7 @@ void smmum_maint_atc_sync(SmmumMaint *m)
     for (unsigned i = 0; i < m->atc_pending->len; i++) {
         Sh *sh = g_ptr_array_index(m->atc_pending, i);
 
-        smmum_maint_check(m, sh, "atc-inv");
+        smmum_maint_check(m, sh, "atc-inv", false);
         atc_resolve(m, sh, "atc-inv");
         atc_drop(m, sh);
     }
@@ -165,7 +166,7 @@ void smmum_maint_translated(void *opaque, const SmmumTxn *txn)
         if (addr < sh->e.pa || (addr - sh->e.pa) >> sh->e.size_shift) {
             continue;
         }
-        if (smmum_maint_check(m, sh, "translated") &&
+        if (smmum_maint_check(m, sh, "translated", true) &&
             !smmum_maint_restored(m, sh)) {
             sh->exposure++;
         }

@@ -35,6 +35,7 @@ typedef struct Sh {
     unsigned ndesc;
     Desc *desc;
     uint64_t bucket;            /* UINT64_MAX: in the big list */
+    uint64_t epoch;             /* SYNCs when the tables were last read */
     bool atc;                   /* an ATS translation, not an IOTLB entry */
     bool atc_pending;           /* ... a covering ATC_INV was consumed */
     /* Change state: what memory says now, once a descriptor differs. */
@@ -85,6 +86,7 @@ struct SmmumMaint {
     const SmmumTlbi *cur_tlbi;  /* being applied; its batch slot */
     int cur_idx;
     uint64_t seq;
+    uint64_t epoch;             /* completed SYNCs */
     bool finished;
     SmmumMaintCounters c;
     /* ATS translations held by endpoints' ATCs. */
@@ -99,8 +101,11 @@ uint64_t smmum_maint_now(SmmumMaint *m);
 void smmum_maint_emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
                       SmmumTearSeverity sev, const BatchTlbi *removal,
                       const char *reason, bool conflict);
-/* Re-read sh's descriptors and judge a difference; true: changed. */
-bool smmum_maint_check(SmmumMaint *m, Sh *sh, const char *how);
+/*
+ * Re-read sh's descriptors and judge a difference; true: changed.  dma:
+ * for a transaction served from it (tables only once per SYNC).
+ */
+bool smmum_maint_check(SmmumMaint *m, Sh *sh, const char *how, bool dma);
 /* Does memory hold sh's descriptors again? */
 bool smmum_maint_restored(SmmumMaint *m, Sh *sh);
 void smmum_maint_sh_free(gpointer p);
