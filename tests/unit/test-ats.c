@@ -17,6 +17,9 @@
 #define D_AP1       (1ULL << 6)
 #define D_AP2       (1ULL << 7)
 #define D_NG        (1ULL << 11)
+#define D_DBM       (1ULL << 51)
+#define CD_HD       (1ULL << 42)
+#define CD_HA       (1ULL << 43)
 #define S2_NORMAL   (0xfULL << 2)
 
 #define VA          0x10000000ULL
@@ -413,6 +416,50 @@ static void test_split_stage(void)
     ax_destroy(&a);
 }
 
+/*
+ * HTTU: a Translation Request asking for write (No Write clear) marks a
+ * writable-clean (DBM) page dirty and is granted write; with No Write the
+ * page stays clean and only read is granted.
+ */
+static bool host_cmpxchg64(void *opaque, uint64_t pa, uint64_t expect,
+                           uint64_t new_val, uint64_t *seen)
+{
+    *seen = fake_read64(opaque, pa);
+    if (*seen == expect) {
+        fake_write64(opaque, pa, new_val);
+    }
+    return true;
+}
+
+static void test_treq_dirty(void)
+{
+    uint64_t root = 0, w[8], slot;
+    SmmumXlate x;
+    Ax a;
+
+    ax_init(&a);
+    a.f.core.host.cmpxchg64 = host_cmpxchg64;
+    root = alloc_page(&a);
+    pt_map(&a, root, 3, VA, PA_A, D_AP1 | D_AP2 | D_DBM | D_NG);
+    put_cd(&a, CD_PA, root, 3);
+    fake_write64(&a.f.mem, CD_PA,
+                 fake_read64(&a.f.mem, CD_PA) | CD_HA | CD_HD);
+    ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 1);
+    write_ste(&a, 1, w);
+    /* The leaf slot: root -> L2 -> L3. */
+    slot = fake_read64(&a.f.mem, root + ((VA >> 30) & 0x1ff) * 8) & ~0xfffULL;
+    slot = fake_read64(&a.f.mem, slot + ((VA >> 21) & 0x1ff) * 8) & ~0xfffULL;
+    slot += ((VA >> 12) & 0x1ff) * 8;
+
+    x = treq(&a, 1, false, 0, VA, true);
+    g_assert_true(x.read && !x.write);
+    g_assert_cmphex(fake_read64(&a.f.mem, slot) & D_AP2, ==, D_AP2);
+    x = treq(&a, 1, false, 0, VA, false);
+    g_assert_true(x.read && x.write);
+    g_assert_cmphex(fake_read64(&a.f.mem, slot) & D_AP2, ==, 0);
+    ax_destroy(&a);
+}
+
 static uint64_t atc_inv_cmd(uint32_t sid, bool ssv, uint32_t ssid,
                             bool global)
 {
@@ -499,6 +546,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ats/treq/full", test_treq_full);
     g_test_add_func("/ats/treq/refused", test_treq_refused);
+    g_test_add_func("/ats/treq/dirty", test_treq_dirty);
     g_test_add_func("/ats/translated", test_translated);
     g_test_add_func("/ats/split-stage", test_split_stage);
     g_test_add_func("/ats/atc-inv", test_atc_inv);
