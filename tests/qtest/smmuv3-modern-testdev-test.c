@@ -524,6 +524,40 @@ static void test_split_stage(void)
     td_stop(&d);
 }
 
+/*
+ * A global translation (nG=0) is cached as such: an ATC_INV for another
+ * PASID leaves it unless Global is set.
+ */
+static void test_atc_global(void)
+{
+    uint64_t ste[8], root;
+    Td d;
+
+    td_start(&d, "");
+    clear_pages(&d, 2);
+    root = smmum_qtx_alloc(&d.x);
+    smmum_qtx_map(&d.x, root, 3, IOVA, PA(0),
+                  SMMUM_QTX_AF | SMMUM_QTX_AP1);
+    smmum_qtx_write_cd(&d.x, SMMUM_QTX_CD + 1 * 64,
+                       smmum_qtx_cd_w0(4, true), root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 0);
+    set_ste(&d, ste, 1);
+
+    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA, 0, F_SSV, 1), ==, ST_OK);
+    g_assert_cmphex(td_rd(&d, TD_ATS_INFO) & 0xb00, ==, 0xb00); /* R W G */
+    g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 1);
+    smmum_qt_cmd(&d.t, atc_inv_w0(TD_SID, true, 3), IOVA);
+    smmum_qt_sync(&d.t);
+    g_assert_cmpuint(td_rd(&d, TD_INV_COUNT), ==, 1);
+    g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 1);
+    smmum_qt_cmd(&d.t, atc_inv_w0(TD_SID, true, 3) | 1ULL << 9, IOVA);
+    smmum_qt_sync(&d.t);
+    g_assert_cmpuint(td_rd(&d, TD_INV_COUNT), ==, 2);
+    g_assert_cmphex(td_rd(&d, TD_INV_LAST_ID), ==, (1u << 31) | (1u << 30) | 3);
+    g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 0);
+    td_stop(&d);
+}
+
 /* The endpoint never completes: the SYNC fails with ATC_INV_SYNC. */
 static void test_atc_inv_sync_error(void)
 {
@@ -708,6 +742,7 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/testdev/priv-instr", test_priv_instr);
     qtest_add_func("/smmuv3-modern/testdev/ats-protocol", test_ats_protocol);
     qtest_add_func("/smmuv3-modern/testdev/split-stage", test_split_stage);
+    qtest_add_func("/smmuv3-modern/testdev/atc-global", test_atc_global);
     qtest_add_func("/smmuv3-modern/testdev/atc-inv-sync-error",
                    test_atc_inv_sync_error);
     qtest_add_func("/smmuv3-modern/testdev/eats0-refuses",
