@@ -182,6 +182,14 @@ def first_trouble(path):
     return None
 
 
+def powered_down(path):
+    try:
+        with open(path, errors='replace') as f:
+            return any('reboot: Power down' in ln for ln in f)
+    except OSError:
+        return False
+
+
 def console_tail(path, n=8):
     try:
         with open(path, errors='replace') as f:
@@ -272,6 +280,11 @@ def classify(r, timeout):
         status = 'no-figure'
     console = os.path.join(r['out'], 'console.log')
     r['trouble'] = first_trouble(console)
+    if (rc == 2 and r['guest'] is not None and not r['trouble'] and
+            powered_down(console)):
+        # The workload's figure came and the kernel powered off cleanly,
+        # but the verdict line was lost on the console: a harness fault.
+        status = 'verdict-lost'
     if status == 'pass' and r['trouble']:
         # A kernel oops, panic or lockup, even when the workload still
         # printed its figure: that run's time is not the workload's.
