@@ -398,6 +398,63 @@ static void test_httu_off(void)
     smmum_qt_stop(&xt.t);
 }
 
+/* A "stat-*" counter of the SMMU (qom-get). */
+static uint64_t smmu_stat(Xt *xt, const char *name)
+{
+    g_autofree char *path = smmum_qt_smmu_path(xt->t.qts);
+    g_autofree char *prop = g_strdup_printf("stat-%s", name);
+    QDict *rsp = qtest_qmp(xt->t.qts, "{ 'execute': 'qom-get', 'arguments': "
+                           "{ 'path': %s, 'property': %s } }", path, prop);
+    uint64_t v = qdict_get_int(rsp, "return");
+
+    qobject_unref(rsp);
+    return v;
+}
+
+/*
+ * The counters of what the model served: every translated transaction is
+ * an IOTLB hit or a walk, each TLBI and SYNC is counted once, a faulting
+ * write is one terminated transaction and one translation fault.
+ */
+static void test_stats(void)
+{
+    uint64_t xl, hits, walks, tlbi, sync, faults, aborted, events;
+    Xt xt;
+
+    xt_start(&xt, "");
+    s1_setup(&xt);
+    xl = smmu_stat(&xt, "translations");
+    hits = smmu_stat(&xt, "iotlb-hits");
+    walks = smmu_stat(&xt, "walks");
+    check_roundtrip(&xt);
+    g_assert_cmpuint(smmu_stat(&xt, "translations"), >, xl + 1);
+    g_assert_cmpuint(smmu_stat(&xt, "walks"), >, walks);
+    g_assert_cmpuint(smmu_stat(&xt, "translations") - xl, ==,
+                     smmu_stat(&xt, "iotlb-hits") - hits +
+                     smmu_stat(&xt, "walks") - walks);
+
+    tlbi = smmu_stat(&xt, "tlbi");
+    sync = smmu_stat(&xt, "sync");
+    smmum_qt_cmd(&xt.t, SMMUM_QTX_CMD_TLBI_NH_VA | (uint64_t)ASID << 48,
+                 VA_SRC);
+    smmum_qt_cmd(&xt.t, SMMUM_QTX_CMD_TLBI_NH_VA | (uint64_t)ASID << 48,
+                 VA_DST);
+    smmum_qt_sync(&xt.t);
+    g_assert_cmpuint(smmu_stat(&xt, "tlbi"), ==, tlbi + 2);
+    g_assert_cmpuint(smmu_stat(&xt, "sync"), ==, sync + 1);
+
+    faults = smmu_stat(&xt, "faults");
+    aborted = smmu_stat(&xt, "aborted");
+    events = smmu_stat(&xt, "events");
+    g_assert_cmpuint(faults, ==, 0);
+    smmum_qt_edu_to_mem(&xt.t, VA_RO, LEN);     /* F_PERMISSION */
+    g_assert_cmpuint(smmu_stat(&xt, "faults"), ==, 1);
+    g_assert_cmpuint(smmu_stat(&xt, "events"), ==, events + 1);
+    g_assert_cmpuint(smmu_stat(&xt, "aborted"), >, aborted);
+    g_assert_cmpuint(smmu_stat(&xt, "events-lost"), ==, 0);
+    smmum_qt_stop(&xt.t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -413,5 +470,6 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/xlate/bad-cd", test_bad_cd);
     qtest_add_func("/smmuv3-modern/xlate/httu", test_httu);
     qtest_add_func("/smmuv3-modern/xlate/httu-off", test_httu_off);
+    qtest_add_func("/smmuv3-modern/xlate/stats", test_stats);
     return g_test_run();
 }

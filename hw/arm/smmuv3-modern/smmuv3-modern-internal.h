@@ -9,8 +9,8 @@
 #include "qemu/notify.h"
 #include "core/smmum-core.h"
 #include "core/smmum-tear.h"
-#include "core/smmum-trace.h"
 #include "core/smmum-maint.h"
+#include "core/smmum-trace.h"
 
 typedef enum SmmumTearAction {
     SMMUM_TEAR_ACTION_LOG,
@@ -65,6 +65,7 @@ struct SMMUv3ModernState {
     SmmumTear *tear;
     FILE *tear_report;
     Notifier tear_exit;
+    Notifier stats_exit;        /* smmuv3-modern-stats.c */
     bool tear_exit_requested;
     char *tear_trace_path;      /* tear-trace: the checker's inputs */
     SmmumTrace *tear_trace;
@@ -102,6 +103,8 @@ bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp);
 void smmuv3_modern_maint_add_props(Object *obj);
 void smmuv3_modern_maint_unrealize(SMMUv3ModernState *s);
 void smmuv3_modern_tear_add_props(Object *obj);
+void smmuv3_modern_stats_add_props(Object *obj);
+void smmuv3_modern_stats_realize(SMMUv3ModernState *s);
 /* The "state" JSON snapshot property (smmuv3-modern-inspect.c). */
 void smmuv3_modern_inspect_add_props(Object *obj);
 /* tear-check when the property is not set: "store" or "sync". */
@@ -117,13 +120,13 @@ void smmuv3_modern_tear_migrate(SMMUv3ModernState *s);
 /* The end of the run: exit judgement, the trace closed.  Idempotent. */
 void smmuv3_modern_tear_finish(SMMUv3ModernState *s);
 
+/* CMD_ATC_INV to the endpoint with inv->sid (SmmumHost.atc_inv). */
+bool smmuv3_modern_host_atc_inv(void *opaque, const SmmumAtcInv *inv);
+
 /* Fault injection: inject-* properties, core hookup, teardown. */
 void smmuv3_modern_inject_init(Object *obj);
 void smmuv3_modern_inject_realize(SMMUv3ModernState *s);
 void smmuv3_modern_inject_finalize(Object *obj);
-
-/* CMD_ATC_INV to the endpoint with inv->sid (SmmumHost.atc_inv). */
-bool smmuv3_modern_host_atc_inv(void *opaque, const SmmumAtcInv *inv);
 
 /* Store feeder: route the observer through it (tear-check=store). */
 bool smmuv3_modern_watch_start(SMMUv3ModernState *s, SmmumObserver *obs,

@@ -387,6 +387,7 @@ static void smmuv3_modern_realize(DeviceState *dev, Error **errp)
         return;
     }
     smmum_core_init(&s->core, &s->cfg, &host);
+    smmuv3_modern_stats_realize(s);     /* its line comes last at exit */
     smmuv3_modern_inject_realize(s);
     if (!smmuv3_modern_tear_realize(s, errp) ||
         !smmuv3_modern_maint_realize(s, errp)) {
@@ -408,6 +409,7 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(dev);
 
     smmuv3_modern_maint_unrealize(s);
+    notifier_remove(&s->stats_exit);
     smmum_core_set_observer(&s->core, NULL);
     smmum_inject_attach(s->inject, NULL);
     smmuv3_modern_watch_stop(s);
@@ -573,17 +575,18 @@ static const Property smmuv3_modern_properties[] = {
     DEFINE_PROP_STRING("tear-severity", SMMUv3ModernState,
                        tear_severity_str),
     DEFINE_PROP_STRING("tear-report", SMMUv3ModernState, tear_report_path),
-    DEFINE_PROP_STRING("tear-trace", SMMUv3ModernState, tear_trace_path),
     DEFINE_PROP_STRING("maint-check", SMMUv3ModernState, maint_check_str),
     DEFINE_PROP_STRING("maint-checks", SMMUv3ModernState, maint_checks_str),
     DEFINE_PROP_BOOL("maint-tlb-conflict", SMMUv3ModernState, maint_conflict,
                      false),
     DEFINE_PROP_UINT8("bbml", SMMUv3ModernState, cfg.bbml, 0),
+    DEFINE_PROP_STRING("tear-trace", SMMUv3ModernState, tear_trace_path),
 };
 
 static void smmuv3_modern_instance_init(Object *obj)
 {
     smmuv3_modern_tear_add_props(obj);
+    smmuv3_modern_stats_add_props(obj);
     smmuv3_modern_maint_add_props(obj);
     smmuv3_modern_inject_init(obj);
     smmuv3_modern_inspect_add_props(obj);

@@ -278,8 +278,35 @@ static unsigned execute(SmmumCore *s, const uint64_t c[2])
     }
 }
 
+/* Count a consumed command by kind (SmmumCore.stats). */
+static void count_command(SmmumStats *st, unsigned op)
+{
+    switch (op) {
+    case SMMUM_CMD_CFGI_STE ... SMMUM_CMD_CFGI_CD_ALL:
+        st->cmd_cfgi++;
+        break;
+    case SMMUM_CMD_TLBI_NH_ALL ... SMMUM_CMD_TLBI_NSNH_ALL:
+        st->cmd_tlbi++;
+        break;
+    case SMMUM_CMD_SYNC:
+        st->cmd_sync++;
+        break;
+    case SMMUM_CMD_ATC_INV:
+        st->cmd_atc_inv++;
+        break;
+    case SMMUM_CMD_PREFETCH_CONFIG:
+    case SMMUM_CMD_PREFETCH_ADDR:
+        st->cmd_prefetch++;
+        break;
+    default:
+        st->cmd_other++;
+        break;
+    }
+}
+
 static void cmdq_error(SmmumCore *s, unsigned err)
 {
+    s->stats.cmd_errors++;
     s->cmdq.cons = SMMUM_DEP(s->cmdq.cons, SMMUM_CMDQ_CONS_ERR, 7, err);
     smmum_gerror_raise(s, SMMUM_GERROR_CMDQ_ERR);
 }
@@ -328,6 +355,7 @@ void smmum_cmdq_process(SmmumCore *s)
             cmdq_error(s, err);
             return;
         }
+        count_command(&s->stats, SMMUM_EX(c[0], 0, 8));
         s->cmdq.cons = smmum_q_inc(s->cmdq.cons, l2);
     }
 }

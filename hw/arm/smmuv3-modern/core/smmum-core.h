@@ -17,6 +17,7 @@
 #include "smmum-regs.h"
 #include "smmum-meaning.h"
 #include "smmum-observer.h"
+#include "smmum-stats.h"
 
 /* Wired interrupt lines, in the order of the device tree's interrupt-names. */
 typedef enum SmmumIrq {
@@ -235,6 +236,7 @@ typedef struct SmmumCore {
     uint32_t eventq_irq_cfg2;
 
     /* Not architectural state: dropped on migration and reset. */
+    SmmumStats stats;           /* totals of the run (kept at reset) */
     SmmumObserver obs;
     SmmumTlbObserver tlb_obs;   /* maintenance checker (smmum-maint.h) */
     SmmumCfgCache *cfgcache;

@@ -78,7 +78,31 @@ static void put64(uint8_t *b, uint64_t v)
     }
 }
 
+static bool event_write(SmmumCore *s, const SmmumEvent *ev);
+
 bool smmum_event_record(SmmumCore *s, const SmmumEvent *ev)
+{
+    if (!event_write(s, ev)) {
+        s->stats.events_lost++;
+        return false;
+    }
+    s->stats.events++;
+    if (ev->type < SMMUM_STATS_EVT_TYPES) {
+        s->stats.evt_type[ev->type]++;
+    }
+    return true;
+}
+
+uint64_t smmum_stats_faults(const SmmumStats *st)
+{
+    return st->evt_type[SMMUM_EVT_F_TRANSLATION] +
+           st->evt_type[SMMUM_EVT_F_ADDR_SIZE] +
+           st->evt_type[SMMUM_EVT_F_ACCESS] +
+           st->evt_type[SMMUM_EVT_F_PERMISSION] +
+           st->evt_type[SMMUM_EVT_F_WALK_EABT];
+}
+
+static bool event_write(SmmumCore *s, const SmmumEvent *ev)
 {
     unsigned l2 = smmum_evtq_log2size(s);
     uint32_t prod = s->eventq.prod, cons = s->eventq.cons;

@@ -519,6 +519,7 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
                 }
                 /* What smmum_iotlb_lookup would return, and do. */
                 smmum_iotlb_touch(s->iotlb, fp->e);
+                s->stats.iotlb_hits++;
                 out->status = SMMUM_XLATE_OK;
                 out->pa = fp->pa | (txn->addr & fp->mask);
                 out->addr_mask = fp->mask;
@@ -532,6 +533,7 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
             if (!tlb_hit_ok(s, hit, txn)) {
                 return;
             }
+            s->stats.iotlb_hits++;
             xlate_from_entry(txn, hit, priv, instr, out);
             if (fp) {
                 fp->gen = gen;
@@ -554,6 +556,7 @@ static void translate_ctx(SmmumCore *s, const SmmumTxn *txn, const XlCtx *x,
     if (s->tlb_obs.walk_begin && s->iotlb) {
         s->tlb_obs.walk_begin(s->tlb_obs.opaque, &mem, &x->cfg, txn);
     }
+    s->stats.walks++;
     smmum_walk(&mem, &x->cfg, &req, &res);
     if (!res.ok) {
         raise_fault(s, txn, &res.fault, x->s1_r, x->s2_r);
@@ -734,7 +737,19 @@ static void translate_fast(SmmumCore *s, const SmmumTxn *txn, FastSlot *f,
     translate_ctx(s, txn, &f->x, f, out);
 }
 
+static void translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
+
 void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
+{
+    translate(s, txn, out);
+    if (out->status == SMMUM_XLATE_OK) {
+        s->stats.xlate_ok++;
+    } else {
+        s->stats.xlate_abort++;
+    }
+}
+
+static void translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out)
 {
     SmmumSteMeaning m;
     uint64_t fetch_addr;
