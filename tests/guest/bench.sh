@@ -5,7 +5,8 @@
 # the check workload when the kernel command line has smmum.bench=NAME
 # (scripts/bench-guest.py sets it).  Prints
 #   SMMUM-BENCH <name> <guest seconds> <detail>
-# then SMMUM-VERDICT PASS (or FAIL when the workload failed) and powers off.
+# then SMMUM-VERDICT PASS (or FAIL when the workload failed or the kernel
+# log has an oops, BUG or warning) and powers off.
 #
 #   boot        nothing: measures power-on to /init
 #   blk4k       4 KiB O_DIRECT reads of the virtio-blk disk
@@ -65,10 +66,20 @@ esac
 t1=$(uptime_cs)
 secs=$(( (t1 - t0) / 100 )).$(printf '%02d' $(( (t1 - t0) % 100 )))
 echo "SMMUM-BENCH $name $secs $detail"
+# A kernel oops in a process the workload does not wait for (memory
+# corruption shows up that way) must fail the run, not just its timing.
+if dmesg | grep -qE 'Call trace:|BUG:|Oops|WARNING:|Kernel panic'; then
+    echo "SMMUM-CHECK kernel-log FAIL" \
+         "$(dmesg | grep -E 'Call trace:|BUG:|Oops|WARNING:' | head -1)"
+    rc=1
+fi
 if [ $rc = 0 ]; then
     echo "SMMUM-VERDICT PASS"
 else
     cat /tmp/dd.err /tmp/net.out 2>/dev/null
+    echo "SMMUM-DMESG-BEGIN"
+    dmesg | tail -80
+    echo "SMMUM-DMESG-END"
     echo "SMMUM-VERDICT FAIL"
 fi
 sync
