@@ -84,11 +84,14 @@ sup=$(per_dma smmuv3 "" strict) || exit 1
 soff=$(per_dma smmuv3-modern "-global arm-smmuv3-modern.tear-check=off" strict) || exit 1
 ssync=$(per_dma smmuv3-modern "-global arm-smmuv3-modern.tear-check=sync" \
         strict) || exit 1
+smaint=$(per_dma smmuv3-modern "-global arm-smmuv3-modern.tear-check=off \
+-global arm-smmuv3-modern.maint-check=on" strict) || exit 1
 printf '\n%-36s %12s %8s\n' "DMA-strict (translate + commands)" \
     "instr/DMA" "ratio"
 printf '%-36s %12d %8s\n' "upstream smmuv3" "$sup" "1.00"
 for row in "smmuv3-modern tear-check=off:$soff" \
-           "smmuv3-modern tear-check=sync:$ssync"; do
+           "smmuv3-modern tear-check=sync:$ssync" \
+           "smmuv3-modern maint-check=on:$smaint"; do
     v=${row##*:}
     printf '%-36s %12d %8s\n' "${row%%:*}" "$v" \
         "$(awk -v a="$v" -v b="$sup" 'BEGIN { printf "%.2f", a / b }')"

@@ -361,7 +361,9 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
         }
     }
     if (s->tear_mode == SMMUM_TEAR_OFF) {
-        if (s->tear_report_path) {
+        /* The maintenance checker writes to it too (maint-check=on). */
+        if (s->tear_report_path &&
+            g_strcmp0(s->maint_check_str, "on")) {
             warn_report("%s: tear-report is ignored with tear-check=off",
                         TYPE_ARM_SMMUV3_MODERN);
         }
