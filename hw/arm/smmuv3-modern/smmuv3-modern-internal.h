@@ -67,6 +67,7 @@ struct SMMUv3ModernState {
     Notifier tear_exit;
     Notifier stats_exit;        /* smmuv3-modern-stats.c */
     bool tear_exit_requested;
+    bool tear_in_reset;         /* between reset's enter and exit phases */
     char *tear_trace_path;      /* tear-trace: the checker's inputs */
     SmmumTrace *tear_trace;
     FILE *tear_trace_file;

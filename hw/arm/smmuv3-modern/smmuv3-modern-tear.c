@@ -24,7 +24,8 @@ static void tear_get_regs(void *opaque, SmmumTearRegs *regs)
     SMMUv3ModernState *s = opaque;
 
     smmum_idregs_from_core(&s->core, &regs->idr);
-    regs->smmuen = s->core.cr0ack & SMMUM_CR0_SMMUEN;
+    /* From a reset's enter phase on, nothing is reachable any more. */
+    regs->smmuen = (s->core.cr0ack & SMMUM_CR0_SMMUEN) && !s->tear_in_reset;
     regs->strtab_base = s->core.strtab_base;
     regs->strtab_base_cfg = s->core.strtab_base_cfg;
 }

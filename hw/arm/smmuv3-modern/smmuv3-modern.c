@@ -430,12 +430,17 @@ static void smmuv3_modern_unrealize(DeviceState *dev)
  * the windows still open against the memory the guest left, not against
  * reloaded images that may now cover live entries (the exit phase's
  * reset then finds nothing open), and no store-feeder overlay may meet
- * the reload.
+ * the reload.  The checker sees the SMMU disabled from here on, so it
+ * does not take the tables up again: an overlay installed for them by a
+ * watch update that runs inside the reset (block devices drain their
+ * requests in it, polling the main loop) would make the ROM reload skip
+ * those pages.
  */
 static void smmuv3_modern_reset_enter(Object *obj, ResetType type)
 {
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(obj);
 
+    s->tear_in_reset = true;
     if (s->tear && s->core.obs.reset) {
         s->core.obs.reset(s->core.obs.opaque);
     }
@@ -446,6 +451,7 @@ static void smmuv3_modern_reset_exit(Object *obj, ResetType type)
 {
     SMMUv3ModernState *s = ARM_SMMUV3_MODERN(obj);
 
+    s->tear_in_reset = false;
     smmum_core_reset(&s->core);
 }
 
