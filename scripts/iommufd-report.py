@@ -116,25 +116,78 @@ def brief(rec):
     return ts.describe(rec)
 
 
+# The STE configuration each domain-changing step must leave behind.
+TARGETS = (('nested abort', 'abort'), ('nested bypass', 'S2'),
+           ('nested s1', 'nested'), ('S2 parent', 'S2'),
+           ('dirty-tracking HWPT', 'S1'), ('paging HWPT', 'S1'))
+
+
+def target_kind(step):
+    """abort / S1 / S2 / nested after this step, or None (no change)."""
+    name, detail = step['name'], step['detail']
+    if step['res'] not in ('ok', 'SKIP'):
+        return None
+    if name == 'bind' or name.startswith('detach-blocked'):
+        return 'abort'
+    if name == 'pasid-attach':
+        # The RID is BLOCKED: the STE becomes a CD-table one for the
+        # PASID's CD.  Detaching the PASID may or may not downgrade it
+        # again (the driver decides), so pasid-detach expects nothing.
+        return 'S1'
+    if name.startswith(('attach-', 'replace-')):
+        for text, kind_ in TARGETS:
+            if f'to {text}' in detail:
+                return kind_
+    return None
+
+
 def assign(steps, records, sid):
-    """Records of StreamID sid placed in the step whose span holds them."""
-    placed = ts.place(records)
+    """Line the StreamID's STE transitions up with the exerciser's steps.
+
+    Report records carry no time of their own, but the report keeps their
+    order: the last STE transitions of the StreamID must be, one by one,
+    the configuration changes the exerciser's steps imply.  Returns
+    (per step records, records before the exerciser, aligned?, what)."""
     per = collections.OrderedDict((s['n'], []) for s in steps)
-    before, after = [], []
-    starts = [s['vns'] for s in steps]
-    for i, r in enumerate(records):
-        if r.get('sid') != sid:
-            continue
-        t, _exact = placed[i]
-        ns = None if t is None else int(t * 1e9)
-        if ns is None or not steps or ns < starts[0]:
-            before.append(r)
-            continue
-        k = max(j for j, s in enumerate(starts) if s <= ns)
-        if k == len(steps) - 1 and steps[-1]['name'].startswith('pasid'):
-            after.append(r)
-        per[steps[k]['n']].append(r)
-    return per, before, after
+    mine = [r for r in records if r.get('sid') == sid]
+    ste = [i for i, r in enumerate(mine) if r.get('view') == 'ste' and
+           r.get('type') == 'transition']
+    changes, prev = [], None
+    for s in steps:
+        k = target_kind(s)
+        if k and k != prev:
+            changes.append((s, k))
+        if k:
+            prev = k
+    start = len(ste) - len(changes)
+    got = [kind(mine[i], 'b') for i in ste[max(start, 0):]]
+    want = [k for _, k in changes]
+    aligned = start >= 0 and got == want
+    what = (f'{len(changes)} STE changes expected from the steps, '
+            f'{len(ste)} STE transitions of the StreamID reported; '
+            + ('the last ones match in order' if aligned else
+               f'expected {want}, the last ones are {got}'))
+    if not aligned:
+        return per, mine, False, what
+    first = ste[start]
+    bounds = [ste[start + j] for j in range(len(changes))] + [len(mine)]
+    for j, (s, _) in enumerate(changes):
+        per[s['n']] = mine[bounds[j]:bounds[j + 1]]
+    # A record after a step's STE change and before the next one belongs
+    # to that step or to one of the steps up to the next change: name
+    # the whole span.
+    names = [s['name'] for s in steps]
+    idx = {s['n']: k for k, s in enumerate(steps)}
+    for j, (s, _) in enumerate(changes):
+        lo = idx[s['n']]
+        hi = idx[changes[j + 1][0]['n']] if j + 1 < len(changes) else \
+            len(steps)
+        SPAN[s['n']] = names[lo] if hi - lo <= 1 else \
+            f'{names[lo]} .. {names[hi - 1]}'
+    return per, mine[:first], True, what
+
+
+SPAN = {}
 
 
 VIOL = ('tear', 'missing-invalidation', 'transient-bypass')
@@ -149,7 +202,8 @@ def seed_evidence(records, sid, steps, per):
         for nm in names:
             s = by_name.get(nm)
             if s:
-                out += [(nm, r) for r in per.get(s['n'], [])]
+                out += [(SPAN.get(s['n'], nm), r)
+                        for r in per.get(s['n'], [])]
         return out
 
     def summarise(pairs):
@@ -161,8 +215,7 @@ def seed_evidence(records, sid, steps, per):
             'transitions': [f'{nm}: {brief(r)}' for nm, r in tr],
             'hitless': hl, 'breaking': len(tr) - hl,
             'violations': [f'{nm}: {brief(r)}' for nm, r in vi],
-            'checks': [f'{nm} {by_name[nm]["res"]}' for nm in
-                       dict.fromkeys(n for n, _ in pairs) if nm in by_name],
+            'steps': list(dict.fromkeys(n for n, _ in pairs)),
         }
 
     allsid = [r for r in records if r.get('type') == 'transition']
@@ -187,7 +240,8 @@ def seed_evidence(records, sid, steps, per):
         'transient_bypass': [brief(r) for r in tb][:8],
     }
     ev['hitless replace'] = summarise(recs_of(
-        [s['name'] for s in steps if s['name'].startswith('replace-')]))
+        [s['name'] for s in steps if s['name'].startswith(('replace-',
+                                                          'attach-'))]))
     ev['GET_HW_INFO'] = {'checks': [
         f'{s["name"]} {s["res"]} {s["detail"]}' for s in steps
         if s['name'] == 'get-hw-info']}
@@ -267,13 +321,19 @@ def main(argv):
     sid = ts.sid_of_bdf(bdf) if bdf else None
     lines = []
     if records is not None and steps and sid is not None:
-        per, before, _after = assign(steps, records, sid)
+        per, before, aligned, what = assign(steps, records, sid)
+        print(f'{"ok" if aligned else "not ok"} - STE transitions of'
+              f' StreamID 0x{sid:x} follow the exerciser\'s attach/replace/'
+              f'detach steps: {what}')
         lines.append(f'exerciser on {bdf} = StreamID 0x{sid:x}: '
                      f'{len(steps)} steps; {len(before)} records of this '
-                     'StreamID before the first step')
+                     'StreamID before the first step (workload, vfio-edu)')
         for s in steps:
             lines.append(f'{s["vns"] / 1e9:10.6f}s {s["n"]:3d} {s["name"]}'
-                         f' {s["res"]}')
+                         f' {s["res"]}' + (f'   [report records of'
+                                           f' {SPAN[s["n"]]}:]'
+                                           if per[s['n']] and ' .. ' in
+                                           SPAN.get(s['n'], '') else ''))
             for r in per[s['n']]:
                 mark = '!!' if r.get('type') in VIOL else '  '
                 lines.append(f'{"":14}{mark} {brief(r)}')

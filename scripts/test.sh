@@ -10,9 +10,10 @@
 #   sanitize  the same unit tests built with ASan + UBSan
 #   qtest     qtests against the built qemu-system-aarch64
 #   guest     real Debian kernels booted on upstream smmuv3 and on
-#             smmuv3-modern (see scripts/guest-suite.sh)
+#             smmuv3-modern (see scripts/guest-suite.sh), and the self-built
+#             IOMMUFD kernel with the iommufd exerciser (scripts/iommufd-run.sh)
 # Without --suite, all of them run.  Logs: out/test/.
-usage() { sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 suites=()
 full_matrix=0
@@ -117,6 +118,11 @@ if want guest && [ -n "$qemu_build" ]; then
                 tap --timeout 2400 "guest-$iommu" "$iommu" -- \
                 "$SMMU_TOP/scripts/guest-suite.sh" --iommu "$iommu" || true
         done
+        # The self-built kernel (IOMMUFD, KUnit) and the iommufd exerciser
+        # (scripts/iommufd-run.sh; the kernel build is cached per machine).
+        QEMU="$qemu_build/qemu-system-aarch64" \
+            tap --timeout 3000 guest-iommufd iommufd -- \
+            "$SMMU_TOP/scripts/iommufd-run.sh" || true
     else
         tap guest suite -- /bin/false || true
     fi
