@@ -178,7 +178,7 @@ while IFS= read -r line; do
         "ok "*|"not ok "*)
             res=${line%% *}
             [ "$res" = ok ] || res=not-ok
-            desc=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ - //')
+            desc=$(echo "$line" | sed -E 's/^(not )?ok( [0-9]+)? - //')
             dir=""
             case "$desc" in *" # "*) dir=${desc##* # }; desc=${desc% # *} ;; esac
             tap "$res" "$desc" "$dir"
