@@ -78,7 +78,8 @@ def kunit(lines):
 
 
 def exerciser_steps(path):
-    steps, bdf = [], None
+    """(steps, edu's BDF, the PASID device's BDF)."""
+    steps, bdf, pbdf = [], None, None
     with open(path, errors='replace') as f:
         for line in f:
             line = line.rstrip('\r\n')
@@ -87,13 +88,17 @@ def exerciser_steps(path):
             m = re.match(r'SMMUM-STEP \S+ iommufd: exerciser on (\S+)', line)
             if m:
                 bdf = m[1]
+            m = re.match(r'SMMUM-STEP \S+ iommufd: PASID exerciser on (\S+)',
+                         line)
+            if m:
+                pbdf = m[1]
             w = line.split(' ', 6)
             if w[0] != 'SMMUM-IOMMUFD' or len(w) < 6 or w[3] == 'end':
                 continue
             steps.append({'vns': int(w[1]), 'uptime': float(w[2]),
                           'n': int(w[3]), 'name': w[4], 'res': w[5],
                           'detail': w[6] if len(w) > 6 else ''})
-    return steps, bdf
+    return steps, bdf, pbdf
 
 
 def rec_ns(rec):
@@ -111,7 +116,10 @@ def kind(rec, which):
 
 def brief(rec):
     if rec.get('type') == 'transition':
-        return (f'{rec.get("view")} {label(rec, "a")} -> {label(rec, "b")}'
+        view = rec.get('view')
+        if rec.get('ssid') is not None:
+            view += f' ssid {rec["ssid"]}'
+        return (f'{view} {label(rec, "a")} -> {label(rec, "b")}'
                 f' {rec.get("verdict")} syncs={rec.get("sync_count")}')
     return ts.describe(rec)
 
@@ -193,7 +201,7 @@ SPAN = {}
 VIOL = ('tear', 'missing-invalidation', 'transient-bypass')
 
 
-def seed_evidence(records, sid, steps, per):
+def seed_evidence(records, sid, steps, per, psid=None, psteps=()):
     """Per seed property: what the model recorded."""
     by_name = {s['name']: s for s in steps}
 
@@ -254,8 +262,15 @@ def seed_evidence(records, sid, steps, per):
                        'dma-after-cfgi-cd', 'dma-after-tlbi-nh-va',
                        'replace-bypass-s1', 'replace-abort-s1',
                        'replace-s1-bypass', 'replace-abort-bypass')]))
-    ev['PASID'] = {'checks': [f'{s["name"]} {s["res"]} {s["detail"]}'
-                              for s in steps if s['name'].startswith('pasid')]}
+    ev['PASID'] = {
+        'checks': [f'{s["name"]} {s["res"]} {s["detail"]}' for s in
+                   list(steps) + list(psteps)
+                   if s['name'].startswith(('pasid', 'pdev-'))],
+        'test device records': [brief(r) for r in records
+                                if psid is not None and
+                                r.get('sid') == psid and
+                                r.get('type') != 'unterminated-window'],
+    }
     return ev
 
 
@@ -307,7 +322,10 @@ def main(argv):
     except (OSError, ValueError) as e:
         print(f'not ok - tear report unreadable: {e}')
         records = None
-    steps, bdf = exerciser_steps(console)
+    allsteps, bdf, pbdf = exerciser_steps(console)
+    steps = [s for s in allsteps if not s['name'].startswith('pdev-')]
+    psteps = [s for s in allsteps if s['name'].startswith('pdev-')]
+    psid = ts.sid_of_bdf(pbdf) if pbdf else None
     if records is not None:
         st = ts.stats(records)
         bad = st['tears_major'] + st['transient_bypass'] + \
@@ -337,7 +355,7 @@ def main(argv):
             for r in per[s['n']]:
                 mark = '!!' if r.get('type') in VIOL else '  '
                 lines.append(f'{"":14}{mark} {brief(r)}')
-        ev = seed_evidence(records, sid, steps, per)
+        ev = seed_evidence(records, sid, steps, per, psid, psteps)
         lines.append('')
         lines.append('seed properties:')
         for k, v in ev.items():

@@ -96,6 +96,10 @@ fi
 extra="-global arm-smmuv3-modern.tear-check=$feeder
        -global arm-smmuv3-modern.tear-report=$out/tear-report.jsonl
        ${SMMUM_QEMU_EXTRA:-}"
+# The project's PCIe test endpoint, for PASID with DMA, when QEMU has it.
+if "$qemu" -device help 2>&1 | grep -q 'name "smmuv3-modern-testdev"'; then
+    extra="$extra -device smmuv3-modern-testdev"
+fi
 
 # The model's IDR0..5 as this QEMU and these properties make them (the
 # SMMU's page 0 on virt is at 0x09050000), from a qtest instance (qtest

@@ -6,6 +6,14 @@
  * translates (or blocks) as intended.
  *
  *   iommufd-exerciser BDF [IDR0,IDR1,IDR2,IDR3,IDR4,IDR5]
+ *   iommufd-exerciser --pasid BDF
+ *
+ * The second form drives the project's PCIe test endpoint
+ * (smmuv3-modern-testdev, which has a PASID capability) instead: RID on
+ * a PASID-capable paging HWPT, PASID 1 attached to an HWPT of another
+ * IOAS, replaced by a third, detached; DMA with and without the PASID
+ * shows which address space each one reaches.  Its steps are named
+ * pdev-*.
  *
  * BDF must be bound to vfio-pci with a VFIO device cdev
  * (/sys/bus/pci/devices/BDF/vfio-dev/vfioN).  The optional IDR list is
@@ -847,14 +855,210 @@ out:
     destroy(va.out_viommu_id);
 }
 
+/* ---- the PCIe test endpoint (docs/smmuv3-modern.rst) ---- */
+#define TD_ID           0x00
+#define TD_CTL_STATE    0x04
+#define TD_ADDR_LO      0x08
+#define TD_ADDR_HI      0x0c
+#define TD_LEN          0x10
+#define TD_SSID         0x14
+#define TD_FLAGS        0x18
+#define TD_CMD          0x1c
+#define TD_STATUS       0x20
+#define TD_BUF          0x1000
+#define TD_F_WRITE      (1u << 0)
+#define TD_F_SSV        (1u << 1)
+
+static void wr32(unsigned off, uint32_t v)
+{
+    *(volatile uint32_t *)(bar0 + off) = v; /* MMIO */
+}
+
+/* The endpoint writes 256 bytes of seed's pattern to addr; its STATUS. */
+static uint32_t td_write(uint64_t addr, int ssv, uint32_t ssid,
+                         uint32_t seed)
+{
+    uint8_t pat[256];
+
+    fill(pat, sizeof(pat), seed);
+    for (unsigned i = 0; i < sizeof(pat); i += 4) {
+        uint32_t w;
+
+        memcpy(&w, pat + i, 4);
+        wr32(TD_BUF + i, w);
+    }
+    wr32(TD_ADDR_LO, (uint32_t)addr);
+    wr32(TD_ADDR_HI, addr >> 32);
+    wr32(TD_LEN, sizeof(pat));
+    wr32(TD_SSID, ssid);
+    wr32(TD_FLAGS, TD_F_WRITE | (ssv ? TD_F_SSV : 0));
+    wr32(TD_CMD, 1);
+    return rd32(TD_STATUS);
+}
+
+/* Which of the n buffers received seed's pattern: index, or -1. */
+static int landed(uint8_t **bufs, int n, uint32_t seed)
+{
+    uint8_t pat[256];
+
+    fill(pat, sizeof(pat), seed);
+    for (int i = 0; i < n; i++) {
+        if (!memcmp(bufs[i], pat, sizeof(pat))) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void td_check(const char *name, uint8_t **bufs, int ssv,
+                     uint32_t ssid, int want)
+{
+    uint32_t st, seed = 0x7000 + nstep;
+    int got;
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        memset(bufs[i], 0, 256);
+    }
+    st = td_write(IOVA_A, ssv, ssid, seed);
+    got = landed(bufs, 3, seed);
+    CHECK(name, got == want && (want < 0 ? st != 0 : st == 0),
+          "write to IOVA 0x%llx %s: status %u, landed in %s (expected %s)",
+          (unsigned long long)IOVA_A, ssv ? "with PASID 1" : "without PASID",
+          st, got < 0 ? "no buffer" : got == 0 ? "the RID's buffer" :
+          got == 1 ? "IOAS 2's buffer" : "IOAS 3's buffer",
+          want < 0 ? "a fault, nothing landed" : want == 0 ?
+          "the RID's buffer" : want == 1 ? "IOAS 2's buffer" :
+          "IOAS 3's buffer");
+}
+
+static int pasid_device(const char *bdf)
+{
+    struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+    struct vfio_region_info bar = { .argsz = sizeof(bar) };
+    struct vfio_region_info cfg = { .argsz = sizeof(cfg) };
+    struct iommu_hw_info hi = { .size = sizeof(hi) };
+    struct vfio_device_attach_iommufd_pt at = {
+        .argsz = sizeof(at), .flags = VFIO_DEVICE_ATTACH_PASID, .pasid = 1,
+    };
+    struct vfio_device_detach_iommufd_pt dt = {
+        .argsz = sizeof(dt), .flags = VFIO_DEVICE_DETACH_PASID, .pasid = 1,
+    };
+    uint32_t ioas[3] = { 0 }, hw[3] = { 0 };
+    uint8_t *bufs[3];
+    uint16_t cmd;
+    int r = 0;
+
+    begin();
+    iommufd = open("/dev/iommu", O_RDWR);
+    devfd = open_cdev(bdf);
+    bind.iommufd = iommufd;
+    if (iommufd < 0 || devfd < 0 ||
+        ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind) < 0) {
+        FAIL("pdev-bind", "iommufd bind of %s: %s", bdf, strerror(errno));
+        return 1;
+    }
+    dev_id = bind.out_devid;
+    hi.dev_id = dev_id;
+    ioctl(iommufd, IOMMU_GET_HW_INFO, &hi);
+    PASS("pdev-bind", "%s bound, max_pasid_log2=%u", bdf,
+         hi.out_max_pasid_log2);
+    bar.index = VFIO_PCI_BAR0_REGION_INDEX;
+    cfg.index = VFIO_PCI_CONFIG_REGION_INDEX;
+    if (ioctl(devfd, VFIO_DEVICE_GET_REGION_INFO, &bar) < 0 ||
+        ioctl(devfd, VFIO_DEVICE_GET_REGION_INFO, &cfg) < 0) {
+        FAIL("pdev-regions", "region info: %s", strerror(errno));
+        return 1;
+    }
+    bar0 = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, devfd,
+                bar.offset);
+    if (bar0 == MAP_FAILED ||
+        pread(devfd, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
+        FAIL("pdev-regions", "BAR0/config: %s", strerror(errno));
+        return 1;
+    }
+    cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+    if (pwrite(devfd, &cmd, 2, cfg.offset + PCI_COMMAND) != 2 ||
+        rd32(TD_ID) != 0x534d5444) {
+        FAIL("pdev-regions", "not the test endpoint (id 0x%x)", rd32(TD_ID));
+        return 1;
+    }
+    begin();
+    for (int i = 0; i < 3; i++) {
+        struct iommu_ioas_alloc ia = { .size = sizeof(ia) };
+
+        bufs[i] = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (bufs[i] == MAP_FAILED) {
+            FAIL("pdev-ioas", "out of memory");
+            return 1;
+        }
+        memset(bufs[i], 0, PAGE);
+        r |= ioctl(iommufd, IOMMU_IOAS_ALLOC, &ia);
+        ioas[i] = ia.out_ioas_id;
+        r |= ioas_map(ioas[i], bufs[i], IOVA_A, PAGE);
+        r |= hwpt_alloc(ioas[i], IOMMU_HWPT_ALLOC_PASID,
+                        IOMMU_HWPT_DATA_NONE, NULL, 0, &hw[i]);
+    }
+    CHECK("pdev-ioas", r == 0, "3 IOASes, each mapping IOVA 0x%llx to its"
+          " own page, a PASID-capable HWPT on each (%u %u %u): %s",
+          (unsigned long long)IOVA_A, hw[0], hw[1], hw[2],
+          r ? strerror(errno) : "ok");
+    if (r) {
+        return 1;
+    }
+    if (go("pdev-attach-rid", hw[0], "PASID-capable paging HWPT")) {
+        return 1;
+    }
+    td_check("pdev-dma-rid", bufs, 0, 0, 0);
+    td_check("pdev-dma-pasid-unattached", bufs, 1, 1, -1);
+    begin();
+    at.pt_id = hw[1];
+    r = ioctl(devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+    CHECK("pdev-pasid-attach", r == 0, "PASID 1 -> HWPT %u (IOAS 2): %s",
+          hw[1], r ? strerror(errno) : "ok");
+    td_check("pdev-dma-pasid", bufs, 1, 1, 1);
+    td_check("pdev-dma-rid-2", bufs, 0, 0, 0);
+    begin();
+    at.pt_id = hw[2];
+    r = ioctl(devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+    CHECK("pdev-pasid-replace", r == 0, "PASID 1 -> HWPT %u (IOAS 3): %s",
+          hw[2], r ? strerror(errno) : "ok");
+    td_check("pdev-dma-pasid-replaced", bufs, 1, 1, 2);
+    begin();
+    r = ioctl(devfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt);
+    CHECK("pdev-pasid-detach", r == 0, "PASID 1 detached: %s",
+          r ? strerror(errno) : "ok");
+    td_check("pdev-dma-pasid-detached", bufs, 1, 1, -1);
+    td_check("pdev-dma-rid-3", bufs, 0, 0, 0);
+    begin();
+    r = detach();
+    CHECK("pdev-detach", r == 0, "RID detached (BLOCKED): %s",
+          r ? strerror(errno) : "ok");
+    td_check("pdev-dma-blocked", bufs, 0, 0, -1);
+    for (int i = 2; i >= 0; i--) {
+        destroy(hw[i]);
+        destroy(ioas[i]);
+    }
+    close(devfd);
+    close(iommufd);
+    printf("SMMUM-IOMMUFD %llu %.6f end %d failures\n",
+           (unsigned long long)vcnt(), uptime(), failures);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     uint32_t want[6], ioas = 0, pa = 0, pb = 0, s2 = 0;
     int have_idr = 0, r;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && !strcmp(argv[1], "--pasid")) {
+        return pasid_device(argv[2]);
+    }
     if (argc != 2 && argc != 3) {
-        fprintf(stderr, "usage: %s BDF [IDR0,...,IDR5]\n", argv[0]);
+        fprintf(stderr, "usage: %s BDF [IDR0,...,IDR5] | --pasid BDF\n",
+                argv[0]);
         return 2;
     }
     if (argc == 3) {
