@@ -101,8 +101,12 @@ static void test_cmdq_base_outside_ram(void)
     wr32(&f, SMMUM_CR0, rd32(&f, SMMUM_CR0) | SMMUM_CR0_CMDQEN);
     n_reads = 0;
     wr32(&f, SMMUM_CMDQ_PROD, 8);
-    /* CERROR_ABT, CMDQ_ERR, one read attempted, CONS where it stopped. */
-    g_assert_cmpuint(n_reads, ==, 1);
+    /*
+     * CERROR_ABT, CMDQ_ERR, CONS where it stopped; bounded work: the
+     * batch read of the 8 commands, then the first one alone.
+     */
+    g_assert_cmpuint(n_reads, >=, 1);
+    g_assert_cmpuint(n_reads, <=, 2);
     g_assert_cmphex(gerror_active(&f), ==, SMMUM_GERROR_CMDQ_ERR);
     g_assert_cmphex(rd32(&f, SMMUM_CMDQ_CONS), ==,
                     SMMUM_CERROR_ABT << SMMUM_CMDQ_CONS_ERR);
@@ -204,13 +208,15 @@ static void test_prod_garbage(void)
     /* Bits above the wrap bit are ignored: idx 3, wrap 0. */
     n_reads = 0;
     wr32(&f, SMMUM_CMDQ_PROD, 0x7ffffff3);
-    g_assert_cmpuint(n_reads, ==, 3);
+    g_assert_cmpuint(n_reads, >=, 1);       /* commands are read in batches */
+    g_assert_cmpuint(n_reads, <=, 3);
     g_assert_cmpuint(f.obs.sync, ==, 3);
     g_assert_cmphex(gerror_active(&f), ==, 0);
     /* Past the queue: wrap toggled with an index beyond CONS = full. */
     n_reads = 0;
     wr32(&f, SMMUM_CMDQ_PROD, 0x7);
-    g_assert_cmpuint(n_reads, ==, 4);
+    g_assert_cmpuint(n_reads, >=, 2);       /* a batch ends at the wrap */
+    g_assert_cmpuint(n_reads, <=, 4);
     g_assert_cmpuint(f.obs.sync, ==, 7);
     g_assert_cmphex(rd32(&f, SMMUM_CMDQ_CONS), ==, 0x7);
     /* Writing PROD back (CONS "ahead"): bounded, at most one queue. */

@@ -345,6 +345,81 @@ static void test_nested_block_span(void)
     }
 }
 
+/*
+ * TLBIs by address look their candidates up by key instead of scanning:
+ * over random populations (sizes, stages, regimes, ASIDs, VMIDs, global
+ * entries) and random TLBIs of every form, with RIL and without, an IOTLB
+ * that always scans must end with exactly the same entries.
+ */
+static void test_lookup_equals_scan(void)
+{
+    static const uint8_t ops[] = {
+        SMMUM_TLBI_NH_VA, SMMUM_TLBI_NH_VAA, SMMUM_TLBI_EL2_VA,
+        SMMUM_TLBI_S2_IPA, SMMUM_TLBI_NH_ASID, SMMUM_TLBI_NH_ALL,
+        SMMUM_TLBI_S12_VMALL,
+    };
+    static const unsigned shifts[] = { 12, 12, 12, 21, 30 };
+    GRand *r = g_rand_new_with_seed(7);
+
+    for (int round = 0; round < 200; round++) {
+        SmmumIdRegs idr = test_idr(round & 1, true);
+        SmmumIotlb *a = smmum_iotlb_new(&idr, 256);
+        SmmumIotlb *b = smmum_iotlb_new(&idr, 256);
+        SmmumIotlbEntry pop[64];
+
+        smmum_iotlb_set_scan_only(b, true);
+        for (int i = 0; i < 64; i++) {
+            unsigned shift = shifts[g_rand_int_range(r, 0, 5)];
+            uint8_t stage = g_rand_int_range(r, 0, 4) ? SMMUM_TLB_S1
+                                                      : SMMUM_TLB_S2;
+            uint8_t regime = g_rand_int_range(r, 0, 5) ? SMMUM_TLB_EL1
+                                                       : SMMUM_TLB_EL2;
+            uint64_t iova = (uint64_t)g_rand_int_range(r, 0, 48) << 12;
+
+            pop[i] = entry(stage, regime, g_rand_int_range(r, 1, 3),
+                           g_rand_int_range(r, 1, 4),
+                           !g_rand_int_range(r, 0, 6), iova, shift,
+                           shift == 12 ? 3 : shift == 21 ? 2 : 1);
+            pop[i].iova &= ~((1ULL << shift) - 1);
+            smmum_iotlb_insert(a, &pop[i]);
+            smmum_iotlb_insert(b, &pop[i]);
+        }
+        for (int k = 0; k < 8; k++) {
+            SmmumTlbi ti = {
+                .opcode = ops[g_rand_int_range(r, 0, G_N_ELEMENTS(ops))],
+                .vmid = g_rand_int_range(r, 1, 3),
+                .asid = g_rand_int_range(r, 1, 4),
+                .addr = (uint64_t)g_rand_int_range(r, 0, 48) << 12,
+            };
+
+            if (g_rand_boolean(r)) {
+                ti.tg = 1;
+                ti.num = g_rand_int_range(r, 0, 32);
+                ti.scale = g_rand_int_range(r, 0, 3);
+                ti.ttl = g_rand_int_range(r, 0, 4);
+            }
+            g_assert_cmpuint(smmum_iotlb_invalidate(a, &ti), ==,
+                             smmum_iotlb_invalidate(b, &ti));
+            g_assert_cmpuint(smmum_iotlb_count(a), ==, smmum_iotlb_count(b));
+            for (int i = 0; i < 64; i++) {
+                const SmmumIotlbEntry *ea, *eb;
+
+                ea = smmum_iotlb_lookup(a, &pop[i].tag, pop[i].iova);
+                eb = smmum_iotlb_lookup(b, &pop[i].tag, pop[i].iova);
+                g_assert_true(!ea == !eb);
+                if (ea) {
+                    g_assert_cmphex(ea->iova, ==, eb->iova);
+                    g_assert_cmpuint(ea->size_shift, ==, eb->size_shift);
+                    g_assert_cmpuint(ea->global, ==, eb->global);
+                }
+            }
+        }
+        smmum_iotlb_free(a);
+        smmum_iotlb_free(b);
+    }
+    g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -354,5 +429,6 @@ int main(int argc, char **argv)
     g_test_add_func("/iotlb/tlbi-range", test_tlbi_range);
     g_test_add_func("/iotlb/from-walk", test_from_walk);
     g_test_add_func("/iotlb/nested-block-span", test_nested_block_span);
+    g_test_add_func("/iotlb/lookup-equals-scan", test_lookup_equals_scan);
     return g_test_run();
 }

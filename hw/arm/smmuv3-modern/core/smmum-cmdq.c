@@ -311,18 +311,50 @@ static void cmdq_error(SmmumCore *s, unsigned err)
     smmum_gerror_raise(s, SMMUM_GERROR_CMDQ_ERR);
 }
 
+/* Commands fetched with one read, at most (an SMMU may read ahead). */
+#define CMD_BATCH   16
+
+/*
+ * Fetch the commands from CONS on, up to CMD_BATCH of them, not past PROD
+ * or the end of the queue, into buf; returns how many, 0 when the read
+ * aborts (tried again for the first one alone, so the abort is reported
+ * at the command it hits).
+ */
+static unsigned cmdq_fetch(SmmumCore *s, unsigned l2,
+                           uint8_t buf[CMD_BATCH * SMMUM_CMD_SIZE])
+{
+    uint32_t idx = smmum_q_idx(s->cmdq.cons, l2);
+    uint32_t n = smmum_q_count(s->cmdq.prod, s->cmdq.cons, l2);
+    uint64_t addr = smmum_q_entry_addr(s->cmdq.base, l2, 4, s->cmdq.cons);
+
+    n = MIN(MIN(n, (1u << l2) - idx), CMD_BATCH);
+    if (!s->host.dma_read) {
+        return 0;
+    }
+    if (s->host.dma_read(s->host.opaque, addr, buf, n * SMMUM_CMD_SIZE)) {
+        return n;
+    }
+    if (n > 1 && s->host.dma_read(s->host.opaque, addr, buf,
+                                  SMMUM_CMD_SIZE)) {
+        return 1;
+    }
+    return 0;
+}
+
 void smmum_cmdq_process(SmmumCore *s)
 {
     unsigned l2 = smmum_cmdq_log2size(s);
     uint32_t budget = 1u << l2;
+    uint8_t buf[CMD_BATCH * SMMUM_CMD_SIZE];
+    unsigned have = 0, next = 0;
 
     if (!(s->cr0ack & SMMUM_CR0_CMDQEN)) {
         return;
     }
     /* Bounded: at most one queue's worth of commands per call. */
     while (budget--) {
-        uint8_t b[SMMUM_CMD_SIZE];
-        uint64_t c[2], addr;
+        const uint8_t *b;
+        uint64_t c[2];
         unsigned err;
 
         if ((s->gerror ^ s->gerrorn) & SMMUM_GERROR_CMDQ_ERR) {
@@ -332,14 +364,19 @@ void smmum_cmdq_process(SmmumCore *s)
             smmum_q_empty(s->cmdq.prod, s->cmdq.cons, l2)) {
             return;
         }
-        addr = smmum_q_entry_addr(s->cmdq.base, l2, 4, s->cmdq.cons);
-        if (!s->host.dma_read ||
-            !s->host.dma_read(s->host.opaque, addr, b, sizeof(b))) {
-            smmum_log(s, SMMUM_LOG_GUEST_ERROR,
-                      "command queue read at 0x%" PRIx64 " aborted", addr);
-            cmdq_error(s, SMMUM_CERROR_ABT);
-            return;
+        if (next == have) {
+            have = cmdq_fetch(s, l2, buf);
+            next = 0;
+            if (!have) {
+                smmum_log(s, SMMUM_LOG_GUEST_ERROR,
+                          "command queue read at 0x%" PRIx64 " aborted",
+                          smmum_q_entry_addr(s->cmdq.base, l2, 4,
+                                             s->cmdq.cons));
+                cmdq_error(s, SMMUM_CERROR_ABT);
+                return;
+            }
         }
+        b = buf + SMMUM_CMD_SIZE * next++;
         for (unsigned i = 0; i < 2; i++) {
             c[i] = 0;
             for (unsigned j = 0; j < 8; j++) {

@@ -437,6 +437,32 @@ static void write_cr0(SmmumCore *s, uint32_t val)
     }
 }
 
+/*
+ * Registers whose writes cannot change how a transaction translates:
+ * queue pointers (the commands they make the SMMU consume change the
+ * caches, which have generations of their own), interrupt configuration
+ * and acknowledgement.  The fast path records no event, so the event
+ * queue's state does not matter to it either.
+ */
+static bool translation_neutral(uint64_t offset)
+{
+    switch (offset) {
+    case SMMUM_CMDQ_PROD:
+    case SMMUM_CMDQ_CONS:
+    case SMMUM_EVENTQ_PROD:
+    case SMMUM_EVENTQ_CONS:
+    case SMMUM_GERRORN:
+    case SMMUM_IRQ_CTRL:
+    case SMMUM_GERROR_IRQ_CFG1:
+    case SMMUM_GERROR_IRQ_CFG2:
+    case SMMUM_EVENTQ_IRQ_CFG1:
+    case SMMUM_EVENTQ_IRQ_CFG2:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
                       unsigned size)
 {
@@ -444,8 +470,10 @@ void smmum_mmio_write(SmmumCore *s, uint64_t offset, uint64_t val,
     if (!access_ok(s, offset, size, true)) {
         return;
     }
-    /* Whatever the register, translations are looked up afresh. */
-    s->xlate_gen++;
+    /* Translations are looked up afresh after any other register write. */
+    if (!translation_neutral(offset)) {
+        s->xlate_gen++;
+    }
 
     switch (offset & ~7ULL) {
     case SMMUM_GERROR_IRQ_CFG0:

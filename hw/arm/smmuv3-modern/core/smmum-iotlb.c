@@ -31,6 +31,9 @@ struct SmmumIotlb {
     GHashTable *map;            /* Key -> Node (owned) */
     GQueue lru;                 /* head: most recently used */
     unsigned per_size[64];      /* entries per size_shift */
+    uint64_t sizes;             /* bit s: per_size[s] != 0 */
+    unsigned wide;              /* entries whose span exceeds their size */
+    bool scan_only;             /* TLBIs always scan (tests) */
     uint64_t gen;               /* bumped whenever an entry may change */
     const SmmumTlbObserver *obs;    /* entries entering / leaving */
 };
@@ -86,6 +89,8 @@ void smmum_iotlb_flush(SmmumIotlb *t)
     g_hash_table_remove_all(t->map);
     g_queue_init(&t->lru);
     memset(t->per_size, 0, sizeof(t->per_size));
+    t->sizes = 0;
+    t->wide = 0;
 }
 
 void smmum_iotlb_free(SmmumIotlb *t)
@@ -94,6 +99,11 @@ void smmum_iotlb_free(SmmumIotlb *t)
         g_hash_table_destroy(t->map);
         g_free(t);
     }
+}
+
+void smmum_iotlb_set_scan_only(SmmumIotlb *t, bool on)
+{
+    t->scan_only = on;
 }
 
 uint64_t smmum_iotlb_gen(const SmmumIotlb *t)
@@ -165,20 +175,21 @@ static void node_remove(SmmumIotlb *t, Node *n, const SmmumTlbi *why)
         t->obs->tlb_remove(t->obs->opaque, &n->e, why);
     }
     g_queue_unlink(&t->lru, &n->link);
-    t->per_size[n->key.size_shift]--;
+    if (!--t->per_size[n->key.size_shift]) {
+        t->sizes &= ~(1ULL << n->key.size_shift);
+    }
+    t->wide -= n->e.span_shift > n->key.size_shift;
 }
 
 const SmmumIotlbEntry *smmum_iotlb_lookup(SmmumIotlb *t,
                                           const SmmumTlbTag *tag,
                                           uint64_t iova)
 {
-    for (unsigned s = 0; s < 64; s++) {
+    for (uint64_t left = t->sizes; left; left &= left - 1) {
+        unsigned s = __builtin_ctzll(left);
         Node *n;
         Key k;
 
-        if (!t->per_size[s]) {
-            continue;
-        }
         k = make_key(t, tag, false, s, iova);
         n = g_hash_table_lookup(t->map, &k);
         if (!n && !k.global) {
@@ -227,6 +238,8 @@ void smmum_iotlb_insert(SmmumIotlb *t, const SmmumIotlbEntry *e)
     g_hash_table_insert(t->map, &n->key, n);
     g_queue_push_head_link(&t->lru, &n->link);
     t->per_size[k.size_shift]++;
+    t->sizes |= 1ULL << k.size_shift;
+    t->wide += n->e.span_shift > k.size_shift;
     if (t->obs && t->obs->tlb_insert) {
         t->obs->tlb_insert(t->obs->opaque, &n->e);
     }
@@ -350,6 +363,98 @@ static bool entry_hit(const Match *m, const Node *n)
     }
 }
 
+/* At most this many hash lookups before a TLBI scans the whole IOTLB. */
+#define TLBI_LOOKUPS_MAX    64
+
+/*
+ * The tag an address-based TLBI names exactly, so that its candidates can
+ * be looked up by key: NH_VA (stage 1, EL1, its VMID and ASID, or global)
+ * and S2_IPA (stage 2, EL1, its VMID).  The VAA forms match any ASID and
+ * the EL2 forms any stage-1 EL2 entry: they scan.
+ */
+static bool tlbi_tag(const SmmumTlbi *ti, SmmumTlbTag *tag)
+{
+    memset(tag, 0, sizeof(*tag));
+    switch (ti->opcode) {
+    case SMMUM_TLBI_NH_VA:
+        tag->stage = SMMUM_TLB_S1;
+        tag->regime = SMMUM_TLB_EL1;
+        tag->vmid = ti->vmid;
+        tag->asid = ti->asid;
+        return true;
+    case SMMUM_TLBI_S2_IPA:
+        tag->stage = SMMUM_TLB_S2;
+        tag->regime = SMMUM_TLB_EL1;
+        tag->vmid = ti->vmid;
+        return true;
+    default:
+        return false;           /* any ASID, or no address */
+    }
+}
+
+static void remove_hit(SmmumIotlb *t, const Match *m, const Key *k,
+                       unsigned *removed)
+{
+    Node *n = g_hash_table_lookup(t->map, k);
+
+    if (n && entry_hit(m, n)) {
+        node_remove(t, n, m->tlbi);
+        g_hash_table_remove(t->map, &n->key);
+        (*removed)++;
+    }
+}
+
+/*
+ * A TLBI by address with an exact tag: look its candidates up by key,
+ * each size that is cached, each block of that size the range touches,
+ * the ASID's entry and the global one.  False when that would take more
+ * lookups than a scan is worth, or when an entry's span is wider than
+ * its key (a stage-1 block cached as stage-2-sized pieces).
+ */
+static bool invalidate_by_lookup(SmmumIotlb *t, const Match *m,
+                                 unsigned *removed)
+{
+    const AddrScope *sc = &m->scope;
+    uint64_t start = sc->range ? sc->start : sc->addr;
+    uint64_t end = sc->range ? sc->end : sc->addr + 1;     /* exclusive */
+    SmmumTlbTag tag;
+    unsigned lookups = 0;
+
+    if (t->scan_only || t->wide || !tlbi_tag(m->tlbi, &tag) ||
+        end <= start) {
+        return false;
+    }
+    for (uint64_t left = t->sizes; left; left &= left - 1) {
+        unsigned s = __builtin_ctzll(left);
+        uint64_t blocks = (end - 1 - (start & ~SMMUM_MASK(s))) >> s;
+
+        if (blocks >= TLBI_LOOKUPS_MAX) {
+            return false;
+        }
+        lookups += blocks + 1;
+        if (lookups > TLBI_LOOKUPS_MAX) {
+            return false;
+        }
+    }
+    for (uint64_t left = t->sizes; left; left &= left - 1) {
+        unsigned s = __builtin_ctzll(left);
+
+        for (uint64_t b = start & ~SMMUM_MASK(s); b < end; b += 1ULL << s) {
+            Key k = make_key(t, &tag, false, s, b);
+
+            remove_hit(t, m, &k, removed);
+            if (!k.global) {
+                k = make_key(t, &tag, true, s, b);
+                remove_hit(t, m, &k, removed);
+            }
+            if (b + (1ULL << s) < b) {
+                break;          /* the top of the address space */
+            }
+        }
+    }
+    return true;
+}
+
 unsigned smmum_iotlb_invalidate(SmmumIotlb *t, const SmmumTlbi *tlbi)
 {
     Match m = { .t = t, .tlbi = tlbi };
@@ -360,6 +465,9 @@ unsigned smmum_iotlb_invalidate(SmmumIotlb *t, const SmmumTlbi *tlbi)
     t->gen++;
     addr_scope(t, tlbi, tlbi->opcode == SMMUM_TLBI_S2_IPA ?
                SMMUM_MASK(52) : IOVA_MASK, &m.scope);
+    if (invalidate_by_lookup(t, &m, &removed)) {
+        return removed;
+    }
     g_hash_table_iter_init(&it, t->map);
     while (g_hash_table_iter_next(&it, &key, &val)) {
         Node *n = val;

@@ -89,6 +89,13 @@ void smmum_iotlb_flush(SmmumIotlb *t);
 unsigned smmum_iotlb_count(const SmmumIotlb *t);
 
 /*
+ * TLBIs by address normally look their candidates up by key; with
+ * scan_only they test every entry.  Both remove the same entries (a unit
+ * test compares them).
+ */
+void smmum_iotlb_set_scan_only(SmmumIotlb *t, bool on);
+
+/*
  * The entry covering iova for tag, or NULL.  The returned pointer is
  * valid until the next insert/invalidate/flush.  A hit whose perm does
  * not allow the access must be resolved by a new walk (it may need an

@@ -266,9 +266,10 @@ typedef struct XlCtx {
  * would look up (so that their LRU state evolves exactly as it would) and
  * the XlCtx, plus a few recent IOTLB hits by 4 KiB page.  A slot is used
  * while nothing that could change its outcome happened: no register
- * write or reset (xlate_gen), no configuration cache insert, invalidation
- * or flush (its generation); a page while no IOTLB insert, invalidation
- * or flush happened (its generation).  Only what the slow path would have
+ * write that can (smmum_mmio_write) and no reset (xlate_gen), no
+ * configuration cache insert, invalidation or flush (its generation); a
+ * page while no IOTLB insert, invalidation or flush happened (its
+ * generation).  Only what the slow path would have
  * found again is served; every event and fault comes from the slow path.
  */
 #define FAST_SLOTS      64
