@@ -6,8 +6,8 @@
  */
 #include <string.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "smmum-json.h"
 #include "smmum-maint.h"
 
 static const char *const kind_names[SMMUM_MAINT__MAX] = {
@@ -100,51 +100,24 @@ const char *smmum_tlbi_op_name(uint8_t op)
     }
 }
 
-static void add_hex(JsonBuilder *b, const char *name, uint64_t v)
-{
-    char buf[24];
-
-    g_snprintf(buf, sizeof(buf), "0x%" G_GINT64_MODIFIER "x", v);
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, buf);
-}
-
-static void add_int(JsonBuilder *b, const char *name, int64_t v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, v);
-}
-
-static void add_str(JsonBuilder *b, const char *name, const char *v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, v);
-}
-
-static void add_bool(JsonBuilder *b, const char *name, bool v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_boolean_value(b, v);
-}
-
 static void add_tlbi(JsonBuilder *b, const SmmumMaintTlbi *t, bool missed)
 {
     json_builder_begin_object(b);
-    add_str(b, "op", smmum_tlbi_op_name(t->t.opcode));
-    add_int(b, "asid", t->t.asid);
-    add_int(b, "vmid", t->t.vmid);
-    add_hex(b, "addr", t->t.addr);
-    add_bool(b, "leaf", t->t.leaf);
-    add_int(b, "ttl", t->t.ttl);
-    add_int(b, "tg", t->t.tg);
-    add_int(b, "num", t->t.num);
-    add_int(b, "scale", t->t.scale);
+    smmum_json_str(b, "op", smmum_tlbi_op_name(t->t.opcode));
+    smmum_json_int(b, "asid", t->t.asid);
+    smmum_json_int(b, "vmid", t->t.vmid);
+    smmum_json_hex(b, "addr", t->t.addr);
+    smmum_json_bool(b, "leaf", t->t.leaf);
+    smmum_json_int(b, "ttl", t->t.ttl);
+    smmum_json_int(b, "tg", t->t.tg);
+    smmum_json_int(b, "num", t->t.num);
+    smmum_json_int(b, "scale", t->t.scale);
     if (t->len) {
-        add_hex(b, "range_start", t->start);
-        add_hex(b, "range_len", t->len);
+        smmum_json_hex(b, "range_start", t->start);
+        smmum_json_hex(b, "range_len", t->len);
     }
-    add_int(b, "seq", (int64_t)t->seq);
-    add_int(b, "vcnt", (int64_t)t->vcnt);
+    smmum_json_int(b, "seq", (int64_t)t->seq);
+    smmum_json_int(b, "vcnt", (int64_t)t->vcnt);
     if (missed) {
         json_builder_set_member_name(b, "missed_because");
         json_builder_begin_array(b);
@@ -169,71 +142,68 @@ static const char *stage_name(const SmmumIotlbEntry *e)
 char *smmum_maint_record_to_json(const SmmumMaintRecord *r)
 {
     JsonBuilder *b = json_builder_new();
-    JsonGenerator *gen;
-    JsonNode *root;
-    char *out;
 
     json_builder_begin_object(b);
-    add_int(b, "schema", SMMUM_TEAR_SCHEMA_VERSION);
-    add_str(b, "type", smmum_maint_kind_name(r->kind));
-    add_str(b, "severity", smmum_tear_severity_name(r->sev));
-    add_str(b, "mode", "maint");
-    add_str(b, "view", r->atc ? "atc" : "iotlb");
-    add_int(b, "sid", r->sid);
+    smmum_json_int(b, "schema", SMMUM_TEAR_SCHEMA_VERSION);
+    smmum_json_str(b, "type", smmum_maint_kind_name(r->kind));
+    smmum_json_str(b, "severity", smmum_tear_severity_name(r->sev));
+    smmum_json_str(b, "mode", "maint");
+    smmum_json_str(b, "view", r->atc ? "atc" : "iotlb");
+    smmum_json_int(b, "sid", r->sid);
     if (r->ssv) {
-        add_int(b, "ssid", r->ssid);
+        smmum_json_int(b, "ssid", r->ssid);
     }
     if (r->kind == SMMUM_MAINT_ATS_UNCOVERED) {
-        add_hex(b, "translated_addr", r->translated_addr);
-        add_int(b, "exposure", (int64_t)r->exposure);
+        smmum_json_hex(b, "translated_addr", r->translated_addr);
+        smmum_json_int(b, "exposure", (int64_t)r->exposure);
         goto idr;
     }
     json_builder_set_member_name(b, "entry");
     json_builder_begin_object(b);
     if (!r->atc) {
-        add_str(b, "stage", stage_name(&r->entry));
-        add_int(b, "vmid", r->entry.tag.vmid);
+        smmum_json_str(b, "stage", stage_name(&r->entry));
+        smmum_json_int(b, "vmid", r->entry.tag.vmid);
     }
     if (!r->atc && r->entry.tag.stage == SMMUM_TLB_S1) {
-        add_int(b, "asid", r->entry.tag.asid);
-        add_bool(b, "global", r->entry.global);
+        smmum_json_int(b, "asid", r->entry.tag.asid);
+        smmum_json_bool(b, "global", r->entry.global);
     }
-    add_hex(b, "iova", r->entry.iova);
-    add_hex(b, "size", 1ULL << r->entry.size_shift);
-    add_hex(b, "pa", r->entry.pa);
-    add_int(b, "level", r->entry.level);
-    add_int(b, "granule", 1 << r->entry.granule);
-    add_int(b, "perm", r->entry.perm);
+    smmum_json_hex(b, "iova", r->entry.iova);
+    smmum_json_hex(b, "size", 1ULL << r->entry.size_shift);
+    smmum_json_hex(b, "pa", r->entry.pa);
+    smmum_json_int(b, "level", r->entry.level);
+    smmum_json_int(b, "granule", 1 << r->entry.granule);
+    smmum_json_int(b, "perm", r->entry.perm);
     json_builder_end_object(b);
-    add_str(b, "change", smmum_maint_change_name(r->change));
+    smmum_json_str(b, "change", smmum_maint_change_name(r->change));
     json_builder_set_member_name(b, "now");
     if (r->new_valid && r->change != SMMUM_CHG_NARROW) {
         json_builder_begin_object(b);
-        add_hex(b, "pa", r->new_pa);
-        add_hex(b, "size", 1ULL << r->new_size_shift);
-        add_int(b, "perm", r->new_perm);
+        smmum_json_hex(b, "pa", r->new_pa);
+        smmum_json_hex(b, "size", 1ULL << r->new_size_shift);
+        smmum_json_int(b, "perm", r->new_perm);
         json_builder_end_object(b);
     } else if (r->new_valid) {
         json_builder_begin_object(b);
-        add_int(b, "perm", r->new_perm);
+        smmum_json_int(b, "perm", r->new_perm);
         json_builder_end_object(b);
     } else {
         json_builder_add_null_value(b);
     }
     json_builder_set_member_name(b, "descriptor");
     json_builder_begin_object(b);
-    add_hex(b, "pa", r->desc_pa);
+    smmum_json_hex(b, "pa", r->desc_pa);
     if (r->desc_level_known) {
-        add_int(b, "level", r->desc_level);
+        smmum_json_int(b, "level", r->desc_level);
     }
-    add_int(b, "index", r->desc_index);
-    add_int(b, "of", r->ndescs);
-    add_hex(b, "old", r->desc_old);
-    add_hex(b, "new", r->desc_new);
+    smmum_json_int(b, "index", r->desc_index);
+    smmum_json_int(b, "of", r->ndescs);
+    smmum_json_hex(b, "old", r->desc_old);
+    smmum_json_hex(b, "new", r->desc_new);
     json_builder_end_object(b);
-    add_str(b, "detected", r->detected ? r->detected : "?");
-    add_int(b, "detect_seq", (int64_t)r->detect_seq);
-    add_int(b, "detect_vcnt", (int64_t)r->detect_vcnt);
+    smmum_json_str(b, "detected", r->detected ? r->detected : "?");
+    smmum_json_int(b, "detect_seq", (int64_t)r->detect_seq);
+    smmum_json_int(b, "detect_vcnt", (int64_t)r->detect_vcnt);
     json_builder_set_member_name(b, "missed_tlbis");
     json_builder_begin_array(b);
     for (unsigned i = 0; i < r->ntlbis && i < SMMUM_MAINT_MAX_TLBIS; i++) {
@@ -247,37 +217,22 @@ char *smmum_maint_record_to_json(const SmmumMaintRecord *r)
         json_builder_add_null_value(b);
     }
     if (r->reason) {
-        add_str(b, "reason", r->reason);
+        smmum_json_str(b, "reason", r->reason);
     }
-    add_int(b, "exposure", (int64_t)r->exposure);
-    add_int(b, "exposure_after_tlbi", (int64_t)r->exposure_stale);
-    add_int(b, "bbml", r->bbml);
+    smmum_json_int(b, "exposure", (int64_t)r->exposure);
+    smmum_json_int(b, "exposure_after_tlbi", (int64_t)r->exposure_stale);
+    smmum_json_int(b, "bbml", r->bbml);
     if (r->kind == SMMUM_MAINT_BBM) {
-        add_bool(b, "tlb_conflict", r->conflict);
+        smmum_json_bool(b, "tlb_conflict", r->conflict);
     }
     if (r->atc) {
-        add_bool(b, "atc_inv_pending", r->atc_inv_pending);
+        smmum_json_bool(b, "atc_inv_pending", r->atc_inv_pending);
     }
 idr:
-    json_builder_set_member_name(b, "idr");
-    json_builder_begin_array(b);
-    for (unsigned i = 0; i < 6; i++) {
-        char buf[16];
-
-        g_snprintf(buf, sizeof(buf), "0x%08x", r->idr.idr[i]);
-        json_builder_add_string_value(b, buf);
-    }
-    json_builder_end_array(b);
+    smmum_json_idr(b, &r->idr);
     json_builder_end_object(b);
 
-    root = json_builder_get_root(b);
-    gen = json_generator_new();
-    json_generator_set_root(gen, root);
-    out = json_generator_to_data(gen, NULL);
-    json_node_unref(root);
-    g_object_unref(gen);
-    g_object_unref(b);
-    return out;
+    return smmum_json_finish(b);
 }
 
 char *smmum_maint_record_describe(const SmmumMaintRecord *r)

@@ -5,8 +5,8 @@
  */
 #include <string.h>
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "smmum-json.h"
 #include "smmum-tear.h"
 
 static const char *const class_names[SMMUM_TEAR_CLASS__MAX] = {
@@ -120,97 +120,53 @@ static const char *cmd_name(uint8_t op)
     }
 }
 
-static void add_hex(JsonBuilder *b, const char *name, uint64_t v)
-{
-    char buf[24];
-
-    g_snprintf(buf, sizeof(buf), "0x%" G_GINT64_MODIFIER "x", v);
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, buf);
-}
-
-static void add_int(JsonBuilder *b, const char *name, int64_t v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, v);
-}
-
-static void add_str(JsonBuilder *b, const char *name, const char *v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, v);
-}
-
-static void add_bool(JsonBuilder *b, const char *name, bool v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_boolean_value(b, v);
-}
-
-static void add_image(JsonBuilder *b, const char *name, const uint64_t *w,
-                      unsigned n)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_begin_array(b);
-    for (unsigned i = 0; i < n; i++) {
-        char buf[24];
-
-        g_snprintf(buf, sizeof(buf), "0x%016" G_GINT64_MODIFIER "x", w[i]);
-        json_builder_add_string_value(b, buf);
-    }
-    json_builder_end_array(b);
-}
-
 char *smmum_tear_record_to_json(const SmmumTearRecord *r)
 {
     JsonBuilder *b = json_builder_new();
-    JsonGenerator *gen;
-    JsonNode *root;
-    char *out;
     unsigned n = MIN(r->nwords, 8);
 
     json_builder_begin_object(b);
-    add_int(b, "schema", SMMUM_TEAR_SCHEMA_VERSION);
-    add_str(b, "type", smmum_tear_rec_type_name(r->type));
+    smmum_json_int(b, "schema", SMMUM_TEAR_SCHEMA_VERSION);
+    smmum_json_str(b, "type", smmum_tear_rec_type_name(r->type));
     if (r->type == SMMUM_TEAR_REC_TEAR) {
-        add_str(b, "class", smmum_tear_class_name(r->cls));
+        smmum_json_str(b, "class", smmum_tear_class_name(r->cls));
     }
-    add_str(b, "severity", smmum_tear_severity_name(r->sev));
-    add_str(b, "mode", smmum_tear_mode_name(r->mode));
-    add_str(b, "view", smmum_tear_view_name(r->view));
+    smmum_json_str(b, "severity", smmum_tear_severity_name(r->sev));
+    smmum_json_str(b, "mode", smmum_tear_mode_name(r->mode));
+    smmum_json_str(b, "view", smmum_tear_view_name(r->view));
     if (r->view != SMMUM_TEAR_VIEW_L1STD) {
-        add_int(b, "sid", r->sid);
+        smmum_json_int(b, "sid", r->sid);
     }
     if (r->view == SMMUM_TEAR_VIEW_CD) {
-        add_int(b, "ssid", r->ssid);
+        smmum_json_int(b, "ssid", r->ssid);
     } else if (r->view != SMMUM_TEAR_VIEW_STE) {
-        add_int(b, "l1_index", r->ssid);
+        smmum_json_int(b, "l1_index", r->ssid);
     }
-    add_hex(b, "addr", r->addr);
-    add_int(b, "window", r->window);
+    smmum_json_hex(b, "addr", r->addr);
+    smmum_json_int(b, "window", r->window);
     if (r->reason) {
-        add_str(b, "reason", r->reason);
+        smmum_json_str(b, "reason", r->reason);
     }
-    add_image(b, "a", r->a, n);
-    add_image(b, "b", r->b, n);
-    add_image(b, "state", r->state, n);
+    smmum_json_words(b, "a", r->a, n);
+    smmum_json_words(b, "b", r->b, n);
+    smmum_json_words(b, "state", r->state, n);
     if (r->view == SMMUM_TEAR_VIEW_CD) {
         json_builder_set_member_name(b, "ste_context");
         json_builder_begin_object(b);
-        add_int(b, "s1stalld", r->ctx.s1_stalld);
-        add_int(b, "strw", r->ctx.strw);
-        add_bool(b, "nested", r->ctx.nested);
+        smmum_json_int(b, "s1stalld", r->ctx.s1_stalld);
+        smmum_json_int(b, "strw", r->ctx.strw);
+        smmum_json_bool(b, "nested", r->ctx.nested);
         json_builder_end_object(b);
     }
     json_builder_set_member_name(b, "store");
     if (r->store.valid) {
         json_builder_begin_object(b);
-        add_hex(b, "pa", r->store.pa);
-        add_int(b, "size", r->store.size);
-        add_hex(b, "data", r->store.data);
-        add_hex(b, "pc", r->store.pc);
-        add_int(b, "cpu", r->store.cpu);
-        add_int(b, "vcnt", (int64_t)r->store.vcnt);
+        smmum_json_hex(b, "pa", r->store.pa);
+        smmum_json_int(b, "size", r->store.size);
+        smmum_json_hex(b, "data", r->store.data);
+        smmum_json_hex(b, "pc", r->store.pc);
+        smmum_json_int(b, "cpu", r->store.cpu);
+        smmum_json_int(b, "vcnt", (int64_t)r->store.vcnt);
         json_builder_end_object(b);
     } else {
         json_builder_add_null_value(b);
@@ -221,52 +177,37 @@ char *smmum_tear_record_to_json(const SmmumTearRecord *r)
         const SmmumTearCmd *c = &r->cmds[i];
 
         json_builder_begin_object(b);
-        add_str(b, "op", cmd_name(c->op));
+        smmum_json_str(b, "op", cmd_name(c->op));
         if (c->op != 0x46) {
-            add_int(b, "sid", c->sid);
+            smmum_json_int(b, "sid", c->sid);
         }
         if (c->op == 0x05) {
-            add_int(b, "ssid", c->ssid);
+            smmum_json_int(b, "ssid", c->ssid);
         }
         if (c->op == 0x03 || c->op == 0x05) {
-            add_bool(b, "leaf", c->leaf);
+            smmum_json_bool(b, "leaf", c->leaf);
         }
         if (c->op == 0x04) {
-            add_int(b, "range", c->range);
+            smmum_json_int(b, "range", c->range);
         }
-        add_int(b, "seq", (int64_t)c->seq);
-        add_int(b, "vcnt", (int64_t)c->vcnt);
+        smmum_json_int(b, "seq", (int64_t)c->seq);
+        smmum_json_int(b, "vcnt", (int64_t)c->vcnt);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    add_int(b, "exposure", (int64_t)r->exposure);
-    add_bool(b, "approximate", r->approximate);
+    smmum_json_int(b, "exposure", (int64_t)r->exposure);
+    smmum_json_bool(b, "approximate", r->approximate);
     if (r->type == SMMUM_TEAR_REC_TRANSITION ||
         r->type == SMMUM_TEAR_REC_TRANSIENT_BYPASS) {
         if (r->type == SMMUM_TEAR_REC_TRANSITION) {
-            add_str(b, "verdict", r->hitless ? "hitless" : "breaking");
+            smmum_json_str(b, "verdict", r->hitless ? "hitless" : "breaking");
         }
-        add_int(b, "sync_count", r->sync_count);
+        smmum_json_int(b, "sync_count", r->sync_count);
     }
-    json_builder_set_member_name(b, "idr");
-    json_builder_begin_array(b);
-    for (unsigned i = 0; i < 6; i++) {
-        char buf[16];
-
-        g_snprintf(buf, sizeof(buf), "0x%08x", r->idr.idr[i]);
-        json_builder_add_string_value(b, buf);
-    }
-    json_builder_end_array(b);
+    smmum_json_idr(b, &r->idr);
     json_builder_end_object(b);
 
-    root = json_builder_get_root(b);
-    gen = json_generator_new();
-    json_generator_set_root(gen, root);
-    out = json_generator_to_data(gen, NULL);
-    json_node_unref(root);
-    g_object_unref(gen);
-    g_object_unref(b);
-    return out;
+    return smmum_json_finish(b);
 }
 
 static void describe_meaning(GString *s, const SmmumTearRecord *r,

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "smmum-json.h"
 #include "smmum-trace.h"
 
 static const char *const kind_names[SMMUM_TRACE__MAX] = {
@@ -59,33 +60,6 @@ static int name_index(const char *const *tab, unsigned n, const char *s)
 
 /* ---- encoding ---- */
 
-static void put_hex(JsonBuilder *b, const char *name, uint64_t v)
-{
-    char buf[24];
-
-    g_snprintf(buf, sizeof(buf), "0x%" G_GINT64_MODIFIER "x", v);
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, buf);
-}
-
-static void put_int(JsonBuilder *b, const char *name, int64_t v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, v);
-}
-
-static void put_bool(JsonBuilder *b, const char *name, bool v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_boolean_value(b, v);
-}
-
-static void put_str(JsonBuilder *b, const char *name, const char *v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, v);
-}
-
 static void put_words(JsonBuilder *b, const char *name, const uint64_t *w,
                       unsigned n)
 {
@@ -108,11 +82,11 @@ static void put_regs(JsonBuilder *b, const SmmumTraceRec *r)
         idr[i] = r->regs.idr.idr[i];
     }
     put_words(b, "idr", idr, 6);
-    put_bool(b, "smmuen", r->regs.smmuen);
-    put_hex(b, "strtab_base", r->regs.strtab_base);
-    put_hex(b, "strtab_base_cfg", r->regs.strtab_base_cfg);
+    smmum_json_bool(b, "smmuen", r->regs.smmuen);
+    smmum_json_hex(b, "strtab_base", r->regs.strtab_base);
+    smmum_json_hex(b, "strtab_base_cfg", r->regs.strtab_base_cfg);
     if (r->has_gbpa) {
-        put_hex(b, "gbpa", r->gbpa);
+        smmum_json_hex(b, "gbpa", r->gbpa);
     }
 }
 
@@ -120,44 +94,41 @@ static void put_cmd(JsonBuilder *b, const SmmumTraceRec *r)
 {
     if (r->has_cmd) {
         put_words(b, "cmd", r->cmd, 2);
-        put_hex(b, "cmdq_cons", r->cmdq_cons);
+        smmum_json_hex(b, "cmdq_cons", r->cmdq_cons);
     }
 }
 
 char *smmum_trace_rec_to_json(const SmmumTraceRec *r)
 {
     JsonBuilder *b = json_builder_new();
-    JsonGenerator *gen;
-    JsonNode *root;
-    char *out;
 
     json_builder_begin_object(b);
-    put_str(b, "rec", r->kind == SMMUM_TRACE_UNKNOWN ? r->name :
-                      smmum_trace_kind_name(r->kind));
+    smmum_json_str(b, "rec", r->kind == SMMUM_TRACE_UNKNOWN ? r->name :
+                   smmum_trace_kind_name(r->kind));
     switch (r->kind) {
     case SMMUM_TRACE_HEADER:
-        put_int(b, "version", SMMUM_TRACE_VERSION);
-        put_str(b, "mode", smmum_tear_mode_name(r->params.mode));
-        put_int(b, "state_cap", r->params.state_cap);
-        put_int(b, "value_cap", r->params.value_cap);
-        put_int(b, "gap_ticks", (int64_t)r->params.gap_ticks);
+        smmum_json_int(b, "version", SMMUM_TRACE_VERSION);
+        smmum_json_str(b, "mode", smmum_tear_mode_name(r->params.mode));
+        smmum_json_int(b, "state_cap", r->params.state_cap);
+        smmum_json_int(b, "value_cap", r->params.value_cap);
+        smmum_json_int(b, "gap_ticks", (int64_t)r->params.gap_ticks);
         put_regs(b, r);
         json_builder_set_member_name(b, "model");
         json_builder_begin_object(b);
         if (r->model.accel[0]) {
-            put_str(b, "accel", r->model.accel);
+            smmum_json_str(b, "accel", r->model.accel);
         }
         if (r->model.lse2_known) {
-            put_bool(b, "lse2", r->model.lse2);
+            smmum_json_bool(b, "lse2", r->model.lse2);
         }
-        put_int(b, "cfgcache_size", r->model.cfgcache_size);
-        put_bool(b, "cfgcache_sticky", r->model.cfgcache_sticky);
+        smmum_json_int(b, "cfgcache_size", r->model.cfgcache_size);
+        smmum_json_bool(b, "cfgcache_sticky", r->model.cfgcache_sticky);
         json_builder_end_object(b);
         break;
     case SMMUM_TRACE_MEM:
-        put_hex(b, "pa", r->pa);
-        put_int(b, "len", r->len);
-        put_bool(b, "ok", r->ok);
+        smmum_json_hex(b, "pa", r->pa);
+        smmum_json_int(b, "len", r->len);
+        smmum_json_bool(b, "ok", r->ok);
         if (r->ok) {
             put_words(b, "w", r->w, (r->len + 7) / 8);
         }
@@ -166,65 +137,60 @@ char *smmum_trace_rec_to_json(const SmmumTraceRec *r)
         put_regs(b, r);
         break;
     case SMMUM_TRACE_STORE:
-        put_hex(b, "pa", r->pa);
-        put_int(b, "size", r->size);
-        put_hex(b, "data", r->data);
-        put_hex(b, "pc", r->pc);
-        put_int(b, "cpu", r->cpu);
-        put_int(b, "vcnt", (int64_t)r->vcnt);
+        smmum_json_hex(b, "pa", r->pa);
+        smmum_json_int(b, "size", r->size);
+        smmum_json_hex(b, "data", r->data);
+        smmum_json_hex(b, "pc", r->pc);
+        smmum_json_int(b, "cpu", r->cpu);
+        smmum_json_int(b, "vcnt", (int64_t)r->vcnt);
         if (r->i128) {
-            put_bool(b, "i128", true);
+            smmum_json_bool(b, "i128", true);
         }
         break;
     case SMMUM_TRACE_CFGI:
-        put_str(b, "op", (unsigned)r->cfgi.kind < G_N_ELEMENTS(cfgi_names) ?
-                         cfgi_names[r->cfgi.kind] : "?");
-        put_int(b, "sid", r->cfgi.sid);
-        put_int(b, "ssid", r->cfgi.ssid);
-        put_int(b, "range", r->cfgi.range);
-        put_bool(b, "leaf", r->cfgi.leaf);
+        smmum_json_str(b, "op",
+                       (unsigned)r->cfgi.kind < G_N_ELEMENTS(cfgi_names) ?
+                       cfgi_names[r->cfgi.kind] : "?");
+        smmum_json_int(b, "sid", r->cfgi.sid);
+        smmum_json_int(b, "ssid", r->cfgi.ssid);
+        smmum_json_int(b, "range", r->cfgi.range);
+        smmum_json_bool(b, "leaf", r->cfgi.leaf);
         put_cmd(b, r);
         break;
     case SMMUM_TRACE_SYNC:
         put_cmd(b, r);
         break;
     case SMMUM_TRACE_FETCH:
-        put_str(b, "kind", (unsigned)r->fetch < G_N_ELEMENTS(fetch_names) ?
-                           fetch_names[r->fetch] : "?");
-        put_int(b, "sid", r->sid);
-        put_int(b, "ssid", r->ssid);
-        put_hex(b, "pa", r->pa);
+        smmum_json_str(b, "kind",
+                       (unsigned)r->fetch < G_N_ELEMENTS(fetch_names) ?
+                       fetch_names[r->fetch] : "?");
+        smmum_json_int(b, "sid", r->sid);
+        smmum_json_int(b, "ssid", r->ssid);
+        smmum_json_hex(b, "pa", r->pa);
         put_words(b, "w", r->w, MIN(r->n, 8));
         break;
     case SMMUM_TRACE_PREFETCH:
     case SMMUM_TRACE_TXN:
-        put_int(b, "sid", r->sid);
-        put_int(b, "ssid", r->ssid);
-        put_bool(b, "ssv", r->ssv);
+        smmum_json_int(b, "sid", r->sid);
+        smmum_json_int(b, "ssid", r->ssid);
+        smmum_json_bool(b, "ssv", r->ssv);
         if (r->kind == SMMUM_TRACE_TXN) {
-            put_int(b, "count", (int64_t)r->count);
+            smmum_json_int(b, "count", (int64_t)r->count);
         }
         break;
     case SMMUM_TRACE_GLOBAL_BYPASS:
-        put_int(b, "sid", r->sid);
-        put_int(b, "count", (int64_t)r->count);
+        smmum_json_int(b, "sid", r->sid);
+        smmum_json_int(b, "count", (int64_t)r->count);
         break;
     default:
         break;
     }
     if (r->has_now) {
-        put_int(b, "now", (int64_t)r->now);
+        smmum_json_int(b, "now", (int64_t)r->now);
     }
     json_builder_end_object(b);
 
-    root = json_builder_get_root(b);
-    gen = json_generator_new();
-    json_generator_set_root(gen, root);
-    out = json_generator_to_data(gen, NULL);
-    g_object_unref(gen);
-    json_node_unref(root);
-    g_object_unref(b);
-    return out;
+    return smmum_json_finish(b);
 }
 
 /* ---- decoding ---- */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * smmuv3-modern core: the json-glib building blocks the report writers
+ * (tear, maintenance, trace, state snapshot) share: one object member of
+ * each value shape, the IDR image, and the builder turned into text.
+ */
+#ifndef SMMUM_JSON_H
+#define SMMUM_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "smmum-idregs.h"
+
+/* Member name = "0x..." (lower-case hex, no padding). */
+static inline void smmum_json_hex(JsonBuilder *b, const char *name,
+                                  uint64_t v)
+{
+    char buf[24];
+
+    g_snprintf(buf, sizeof(buf), "0x%" G_GINT64_MODIFIER "x", v);
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, buf);
+}
+
+static inline void smmum_json_int(JsonBuilder *b, const char *name,
+                                  int64_t v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, v);
+}
+
+static inline void smmum_json_str(JsonBuilder *b, const char *name,
+                                  const char *v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, v);
+}
+
+static inline void smmum_json_bool(JsonBuilder *b, const char *name, bool v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, v);
+}
+
+/* Member name = [ "0x%016x" of each of the n words ]. */
+static inline void smmum_json_words(JsonBuilder *b, const char *name,
+                                    const uint64_t *w, unsigned n)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_array(b);
+    for (unsigned i = 0; i < n; i++) {
+        char buf[24];
+
+        g_snprintf(buf, sizeof(buf), "0x%016" G_GINT64_MODIFIER "x", w[i]);
+        json_builder_add_string_value(b, buf);
+    }
+    json_builder_end_array(b);
+}
+
+/* "idr": [ "0x%08x" of IDR0..IDR5 ]. */
+static inline void smmum_json_idr(JsonBuilder *b, const SmmumIdRegs *idr)
+{
+    json_builder_set_member_name(b, "idr");
+    json_builder_begin_array(b);
+    for (unsigned i = 0; i < 6; i++) {
+        char buf[16];
+
+        g_snprintf(buf, sizeof(buf), "0x%08x", idr->idr[i]);
+        json_builder_add_string_value(b, buf);
+    }
+    json_builder_end_array(b);
+}
+
+/* The builder's root as compact JSON text (g_free it); frees b. */
+static inline char *smmum_json_finish(JsonBuilder *b)
+{
+    JsonNode *root = json_builder_get_root(b);
+    JsonGenerator *gen = json_generator_new();
+    char *out;
+
+    json_generator_set_root(gen, root);
+    out = json_generator_to_data(gen, NULL);
+    g_object_unref(gen);
+    json_node_unref(root);
+    g_object_unref(b);
+    return out;
+}
+
+#endif
