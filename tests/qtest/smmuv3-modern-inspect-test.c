@@ -18,33 +18,10 @@
 #define ASID        0x2a
 #define EDU_STE     (SMMUM_QT_STRTAB + SMMUM_QT_EDU_SID * 64ULL)
 
-/* The QOM path of the SMMU: virt creates it without a parent. */
-static char *smmu_path(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'qom-list', 'arguments': "
-                           "{ 'path': '/machine/unattached' } }");
-    QList *list = qdict_get_qlist(rsp, "return");
-    char *path = NULL;
-    QListEntry *e;
-
-    QLIST_FOREACH_ENTRY(list, e) {
-        QDict *prop = qobject_to(QDict, qlist_entry_obj(e));
-
-        if (!strcmp(qdict_get_str(prop, "type"),
-                    "child<arm-smmuv3-modern>")) {
-            path = g_strdup_printf("/machine/unattached/%s",
-                                   qdict_get_str(prop, "name"));
-        }
-    }
-    qobject_unref(rsp);
-    g_assert(path);
-    return path;
-}
-
 /* qom-get of "state"; the caller unrefs the response it returns. */
 static QDict *state(QTestState *qts, QDict **rsp)
 {
-    g_autofree char *path = smmu_path(qts);
+    g_autofree char *path = smmum_qt_smmu_path(qts);
     QDict *st;
 
     *rsp = qtest_qmp(qts, "{ 'execute': 'qom-get', 'arguments': "

@@ -9,7 +9,6 @@
  */
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
-#include "qobject/qlist.h"
 #include "smmum-qtest-xlate.h"
 
 #define VA          (SMMUM_QT_RAM + 0x4000000)
@@ -27,28 +26,6 @@ typedef struct Mt {
     char *path;
     uint64_t leaf;              /* the PTE of VA */
 } Mt;
-
-static char *smmu_path(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'qom-list', 'arguments': "
-                           "{ 'path': '/machine/unattached' } }");
-    QList *list = qdict_get_qlist(rsp, "return");
-    char *path = NULL;
-    QListEntry *e;
-
-    QLIST_FOREACH_ENTRY(list, e) {
-        QDict *prop = qobject_to(QDict, qlist_entry_obj(e));
-
-        if (!strcmp(qdict_get_str(prop, "type"),
-                    "child<arm-smmuv3-modern>")) {
-            path = g_strdup_printf("/machine/unattached/%s",
-                                   qdict_get_str(prop, "name"));
-        }
-    }
-    qobject_unref(rsp);
-    g_assert(path);
-    return path;
-}
 
 static uint64_t counter(Mt *m, const char *name)
 {
@@ -77,7 +54,7 @@ static void mt_start(Mt *m, const char *extra)
     smmum_qt_start(&m->t, args);
     smmum_qt_enable(&m->t, 6);
     smmum_qtx_init(&m->x, &m->t);
-    m->path = smmu_path(m->t.qts);
+    m->path = smmum_qt_smmu_path(m->t.qts);
     root = smmum_qtx_alloc(&m->x);
     m->leaf = smmum_qtx_map(&m->x, root, 3, VA, PA, SMMUM_QTX_S1_RW);
     smmum_qtx_write_cd(&m->x, SMMUM_QTX_CD, smmum_qtx_cd_w0(ASID, true),
@@ -294,7 +271,7 @@ static void ta_start(Ta *a)
     smmum_qt_start(&a->m.t, args);
     smmum_qt_enable(&a->m.t, 6);
     smmum_qtx_init(&a->m.x, &a->m.t);
-    a->m.path = smmu_path(a->m.t.qts);
+    a->m.path = smmum_qt_smmu_path(a->m.t.qts);
     a->dev = qpci_device_find(&a->m.t.pcibus.bus, TD_DEVFN);
     g_assert(a->dev);
     qpci_device_enable(a->dev);

@@ -5,7 +5,6 @@
  */
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
-#include "qobject/qlist.h"
 #include "qobject/qjson.h"
 #include "qobject/qstring.h"
 #include "qapi/error.h"
@@ -15,29 +14,6 @@
 static void dma(SmmumQt *t)
 {
     smmum_qt_mem_to_edu(t, SMMUM_QT_RAM + 0x100000, 64);
-}
-
-/* The QOM path of the SMMU: virt creates it without a parent. */
-static char *smmu_path(QTestState *qts)
-{
-    QDict *rsp = qtest_qmp(qts, "{ 'execute': 'qom-list', 'arguments': "
-                           "{ 'path': '/machine/unattached' } }");
-    QList *list = qdict_get_qlist(rsp, "return");
-    char *path = NULL;
-    QListEntry *e;
-
-    QLIST_FOREACH_ENTRY(list, e) {
-        QDict *prop = qobject_to(QDict, qlist_entry_obj(e));
-
-        if (!strcmp(qdict_get_str(prop, "type"),
-                    "child<arm-smmuv3-modern>")) {
-            path = g_strdup_printf("/machine/unattached/%s",
-                                   qdict_get_str(prop, "name"));
-        }
-    }
-    qobject_unref(rsp);
-    g_assert(path);
-    return path;
 }
 
 static uint64_t counter(QTestState *qts, const char *path, const char *name)
@@ -87,7 +63,7 @@ static void test_clean_update(void)
 {
     SmmumQt t;
     g_autofree char *report = start_checked(&t);
-    g_autofree char *path = smmu_path(t.qts);
+    g_autofree char *path = smmum_qt_smmu_path(t.qts);
     g_autofree char *text = NULL;
 
     smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
@@ -187,7 +163,7 @@ static void test_store_torn(void)
 {
     SmmumQt t;
     g_autofree char *report = start_mode(&t, "store");
-    g_autofree char *path = smmu_path(t.qts);
+    g_autofree char *path = smmum_qt_smmu_path(t.qts);
     g_autofree char *text = NULL;
     g_autoptr(GPtrArray) tears = NULL;
 
@@ -229,7 +205,7 @@ static void test_store_clean(void)
 {
     SmmumQt t;
     g_autofree char *report = start_mode(&t, "store");
-    g_autofree char *path = smmu_path(t.qts);
+    g_autofree char *path = smmum_qt_smmu_path(t.qts);
     g_autofree char *text = NULL;
 
     smmum_qt_set_edu_ste(&t, SMMUM_QT_STE_BYPASS);
