@@ -99,6 +99,21 @@ struct SMMUv3ModernState {
 };
 
 bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp);
+/* Open tear-report=FILE (s->tear_report); the error names the property. */
+bool smmuv3_modern_tear_report_open(SMMUv3ModernState *s, Error **errp);
+/*
+ * A tear or maintenance record that passed tear-severity: warn with its
+ * description line, then apply tear-action (stop or exit the VM).
+ */
+void smmuv3_modern_tear_alert(SMMUv3ModernState *s, const char *line);
+/* Read-only uint64 QOM properties "<prefix><name>", read by get(opaque=p). */
+typedef struct SMMUv3ModernCounterProp {
+    const char *name;
+    const char *desc;
+} SMMUv3ModernCounterProp;
+void smmuv3_modern_add_counter_props(Object *obj, const char *prefix,
+                                     const SMMUv3ModernCounterProp *props,
+                                     size_t n, ObjectPropertyAccessor *get);
 /* Maintenance checker: maint-* properties, counters, teardown. */
 bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp);
 void smmuv3_modern_maint_add_props(Object *obj);

@@ -34,19 +34,7 @@ static void maint_record(void *opaque, const SmmumMaintRecord *rec)
         return;
     }
     line = smmum_maint_record_describe(rec);
-    warn_report("%s: %s", TYPE_ARM_SMMUV3_MODERN, line);
-    switch (s->tear_action) {
-    case SMMUM_TEAR_ACTION_STOP:
-        qemu_system_vmstop_request_prepare();
-        qemu_system_vmstop_request(RUN_STATE_PAUSED);
-        break;
-    case SMMUM_TEAR_ACTION_EXIT:
-        s->tear_exit_requested = true;
-        qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR);
-        break;
-    default:
-        break;
-    }
+    smmuv3_modern_tear_alert(s, line);
 }
 
 static void maint_finish(SMMUv3ModernState *s)
@@ -74,12 +62,7 @@ static void maint_exit_notify(Notifier *n, void *data)
 }
 
 /* QOM counters: "maint-counter-<name>" read-only uint64 properties. */
-typedef struct MaintCounterProp {
-    const char *name;
-    const char *desc;
-} MaintCounterProp;
-
-static const MaintCounterProp maint_counter_props[] = {
+static const SMMUv3ModernCounterProp maint_counter_props[] = {
     { "findings", "maintenance findings (all kinds)" },
     { "stale", "stale-translation findings" },
     { "missing", "missing-tlb-maintenance findings" },
@@ -148,7 +131,7 @@ static uint64_t maint_counter(SMMUv3ModernState *s, const char *name)
 static void maint_counter_get(Object *obj, Visitor *v, const char *name,
                               void *opaque, Error **errp)
 {
-    const MaintCounterProp *p = opaque;
+    const SMMUv3ModernCounterProp *p = opaque;
     uint64_t val = maint_counter(ARM_SMMUV3_MODERN(obj), p->name);
 
     visit_type_uint64(v, name, &val, errp);
@@ -156,14 +139,10 @@ static void maint_counter_get(Object *obj, Visitor *v, const char *name,
 
 void smmuv3_modern_maint_add_props(Object *obj)
 {
-    for (int i = 0; i < ARRAY_SIZE(maint_counter_props); i++) {
-        const MaintCounterProp *p = &maint_counter_props[i];
-        g_autofree char *name = g_strdup_printf("maint-counter-%s", p->name);
-
-        object_property_add(obj, name, "uint64", maint_counter_get, NULL,
-                            NULL, (void *)p);
-        object_property_set_description(obj, name, p->desc);
-    }
+    smmuv3_modern_add_counter_props(obj, "maint-counter-",
+                                    maint_counter_props,
+                                    ARRAY_SIZE(maint_counter_props),
+                                    maint_counter_get);
 }
 
 bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp)
@@ -201,11 +180,7 @@ bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp)
     }
     if (!s->tear_report && s->tear_report_path) {
         /* tear-check=off: the report is the checker's alone. */
-        s->tear_report = fopen(s->tear_report_path, "w");
-        if (!s->tear_report) {
-            error_setg_errno(errp, errno, "%s: cannot open tear-report "
-                             "file '%s'", TYPE_ARM_SMMUV3_MODERN,
-                             s->tear_report_path);
+        if (!smmuv3_modern_tear_report_open(s, errp)) {
             return false;
         }
         s->maint_owns_report = true;

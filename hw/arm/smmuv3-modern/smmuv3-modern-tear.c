@@ -36,6 +36,23 @@ static uint64_t tear_now(void *opaque)
     return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
+void smmuv3_modern_tear_alert(SMMUv3ModernState *s, const char *line)
+{
+    warn_report("%s: %s", TYPE_ARM_SMMUV3_MODERN, line);
+    switch (s->tear_action) {
+    case SMMUM_TEAR_ACTION_STOP:
+        qemu_system_vmstop_request_prepare();
+        qemu_system_vmstop_request(RUN_STATE_PAUSED);
+        break;
+    case SMMUM_TEAR_ACTION_EXIT:
+        s->tear_exit_requested = true;
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR);
+        break;
+    default:
+        break;
+    }
+}
+
 static void tear_record(void *opaque, const SmmumTearRecord *rec)
 {
     SMMUv3ModernState *s = opaque;
@@ -59,19 +76,7 @@ static void tear_record(void *opaque, const SmmumTearRecord *rec)
     {
         g_autofree char *line = smmum_tear_record_describe(rec);
 
-        warn_report("%s: %s", TYPE_ARM_SMMUV3_MODERN, line);
-    }
-    switch (s->tear_action) {
-    case SMMUM_TEAR_ACTION_STOP:
-        qemu_system_vmstop_request_prepare();
-        qemu_system_vmstop_request(RUN_STATE_PAUSED);
-        break;
-    case SMMUM_TEAR_ACTION_EXIT:
-        s->tear_exit_requested = true;
-        qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_ERROR);
-        break;
-    default:
-        break;
+        smmuv3_modern_tear_alert(s, line);
     }
 }
 
@@ -206,13 +211,21 @@ static void tear_exit_notify(Notifier *n, void *data)
     }
 }
 
-/* QOM counters: "tear-counter-<name>" read-only uint64 properties. */
-typedef struct TearCounterProp {
-    const char *name;
-    const char *desc;
-} TearCounterProp;
+void smmuv3_modern_add_counter_props(Object *obj, const char *prefix,
+                                     const SMMUv3ModernCounterProp *props,
+                                     size_t n, ObjectPropertyAccessor *get)
+{
+    for (size_t i = 0; i < n; i++) {
+        const SMMUv3ModernCounterProp *p = &props[i];
+        g_autofree char *name = g_strdup_printf("%s%s", prefix, p->name);
 
-static const TearCounterProp tear_counter_props[] = {
+        object_property_add(obj, name, "uint64", get, NULL, NULL, (void *)p);
+        object_property_set_description(obj, name, p->desc);
+    }
+}
+
+/* QOM counters: "tear-counter-<name>" read-only uint64 properties. */
+static const SMMUv3ModernCounterProp tear_counter_props[] = {
     { "tears", "illegal observable states found (all classes)" },
     { "critical", "records of severity critical" },
     { "major", "records of severity major" },
@@ -257,7 +270,7 @@ static uint64_t tear_counter(SMMUv3ModernState *s, const char *name)
 static void tear_counter_get(Object *obj, Visitor *v, const char *name,
                              void *opaque, Error **errp)
 {
-    const TearCounterProp *p = opaque;
+    const SMMUv3ModernCounterProp *p = opaque;
     uint64_t val = tear_counter(ARM_SMMUV3_MODERN(obj), p->name);
 
     visit_type_uint64(v, name, &val, errp);
@@ -265,14 +278,9 @@ static void tear_counter_get(Object *obj, Visitor *v, const char *name,
 
 void smmuv3_modern_tear_add_props(Object *obj)
 {
-    for (int i = 0; i < ARRAY_SIZE(tear_counter_props); i++) {
-        const TearCounterProp *p = &tear_counter_props[i];
-        g_autofree char *name = g_strdup_printf("tear-counter-%s", p->name);
-
-        object_property_add(obj, name, "uint64", tear_counter_get, NULL,
-                            NULL, (void *)p);
-        object_property_set_description(obj, name, p->desc);
-    }
+    smmuv3_modern_add_counter_props(obj, "tear-counter-", tear_counter_props,
+                                    ARRAY_SIZE(tear_counter_props),
+                                    tear_counter_get);
 }
 
 void smmuv3_modern_tear_post_load(SMMUv3ModernState *s)
@@ -304,6 +312,17 @@ static bool parse_enum(const char *prop, const char *val,
     }
     error_append_hint(errp, "\n");
     return false;
+}
+
+bool smmuv3_modern_tear_report_open(SMMUv3ModernState *s, Error **errp)
+{
+    s->tear_report = fopen(s->tear_report_path, "w");
+    if (!s->tear_report) {
+        error_setg_errno(errp, errno, "%s: cannot open tear-report file '%s'",
+                         TYPE_ARM_SMMUV3_MODERN, s->tear_report_path);
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -374,14 +393,8 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
         }
         return true;
     }
-    if (s->tear_report_path) {
-        s->tear_report = fopen(s->tear_report_path, "w");
-        if (!s->tear_report) {
-            error_setg_errno(errp, errno, "%s: cannot open tear-report "
-                             "file '%s'", TYPE_ARM_SMMUV3_MODERN,
-                             s->tear_report_path);
-            return false;
-        }
+    if (s->tear_report_path && !smmuv3_modern_tear_report_open(s, errp)) {
+        return false;
     }
     params.mode = s->tear_mode;
     /* A second of guest inactivity ends a committed transition. */
