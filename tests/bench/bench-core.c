@@ -30,21 +30,12 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
-
-#define D_TABLE     3ULL
-#define D_VALID     1ULL
-#define D_AF        (1ULL << 10)
-#define D_AP1       (1ULL << 6)
-#define D_AP2       (1ULL << 7)
-#define D_NG        (1ULL << 11)
 #define S2_NORMAL   (0xfULL << 2)
 
 #define VA          0x10000000ULL
 #define IPA_BASE    0x40000000ULL   /* nested: stage-1 output */
 #define PA_BASE     0x80000000ULL
 #define CD_PA       0x500000ULL
-#define TT_POOL     0x1000000ULL
 #define ASID        7
 #define VMID        5
 
@@ -56,7 +47,6 @@
 
 typedef struct B {
     Fx f;
-    uint64_t next_free;
     uint64_t reads;             /* guest memory reads by the model */
     SmmumTear *tear;
 } B;
@@ -100,7 +90,6 @@ static void b_init(B *b, bool ril)
     fx_queues(&b->f, CMDQ_LOG2, 6);
     fx_linear_strtab(&b->f, 6);
     fx_enable(&b->f);
-    b->next_free = TT_POOL;
     b->reads = 0;
     b->tear = NULL;
 }
@@ -142,61 +131,6 @@ static void b_destroy(B *b)
     fx_destroy(&b->f);
 }
 
-static uint64_t alloc_page(B *b)
-{
-    uint64_t pa = b->next_free;
-
-    b->next_free += 0x1000;
-    for (unsigned i = 0; i < 512; i++) {
-        fake_write64(&b->f.mem, pa + i * 8, 0);
-    }
-    return pa;
-}
-
-/* Map va -> pa (4K page, or a block at leaf_level < 3), walk from start. */
-static void pt_map(B *b, uint64_t root, int start, int leaf_level,
-                   uint64_t va, uint64_t pa, uint64_t attrs)
-{
-    uint64_t table = root;
-
-    for (int l = start; l <= leaf_level; l++) {
-        unsigned shift = 12 + 9 * (3 - l);
-        uint64_t slot = table + ((va >> shift) & 0x1ff) * 8;
-        uint64_t d = fake_read64(&b->f.mem, slot);
-
-        if (l == leaf_level) {
-            fake_write64(&b->f.mem, slot, (pa & ~SMMUM_MASK(shift)) |
-                         (l == 3 ? D_TABLE : D_VALID) | D_AF | attrs);
-            return;
-        }
-        if (!(d & 1)) {
-            d = alloc_page(b) | D_TABLE;
-            fake_write64(&b->f.mem, slot, d);
-        }
-        table = d & SMMUM_MASK(48) & ~0xfffULL;
-    }
-}
-
-/* Stage-1 CD: 39-bit VA, 4K granule, TTB1 disabled. */
-static void put_cd(B *b, uint64_t pa, uint64_t ttb)
-{
-    uint64_t w0 = 0;
-
-    w0 = DEP(w0, 0, 6, 25);             /* T0SZ */
-    w0 = DEP(w0, 30, 1, 1);             /* EPD1 */
-    w0 = DEP(w0, 31, 1, 1);             /* V */
-    w0 = DEP(w0, 32, 3, 2);             /* IPS 40 bits */
-    w0 = DEP(w0, 41, 1, 1);             /* AA64 */
-    w0 = DEP(w0, 45, 1, 1);             /* R */
-    w0 = DEP(w0, 46, 1, 1);             /* A */
-    w0 = DEP(w0, 48, 16, ASID);
-    fake_write64(&b->f.mem, pa, w0);
-    fake_write64(&b->f.mem, pa + 8, ttb);
-    for (unsigned i = 2; i < 8; i++) {
-        fake_write64(&b->f.mem, pa + i * 8, 0);
-    }
-}
-
 static void put_ste_words(B *b, uint32_t sid, unsigned config, bool s2,
                           uint64_t s2ttb)
 {
@@ -208,17 +142,9 @@ static void put_ste_words(B *b, uint32_t sid, unsigned config, bool s2,
         smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, CD_PA >> 6);
     }
     if (s2) {
-        smmum_ste_set_field(w, SMMUM_STE_S2VMID, 16, VMID);
-        smmum_ste_set_field(w, SMMUM_STE_S2T0SZ, 6, 25);
-        smmum_ste_set_field(w, SMMUM_STE_S2SL0, 2, 1);
-        smmum_ste_set_field(w, SMMUM_STE_S2PS, 3, 2);
-        smmum_ste_set_field(w, SMMUM_STE_S2AA64, 1, 1);
-        smmum_ste_set_field(w, SMMUM_STE_S2R, 1, 1);
-        smmum_ste_set_field(w, SMMUM_STE_S2TTB, 52, s2ttb >> 4);
+        fx_ste_s2(w, s2ttb, VMID, true);
     }
-    for (unsigned i = 0; i < 8; i++) {
-        fake_write64(&b->f.mem, STRTAB_PA + sid * 64 + i * 8, w[i]);
-    }
+    fx_write_ste(&b->f, sid, w);
 }
 
 typedef enum Kind { K_S1, K_S2, K_NESTED } Kind;
@@ -230,19 +156,19 @@ static void setup_xlate(B *b, Kind k, unsigned npages)
 
     switch (k) {
     case K_S1:
-        s1root = alloc_page(b);
+        s1root = fx_alloc_page(&b->f);
         for (unsigned i = 0; i < npages; i++) {
-            pt_map(b, s1root, 1, 3, VA + i * 0x1000ULL,
-                   PA_BASE + i * 0x1000ULL, D_AP1 | D_NG);
+            fx_pt_map(&b->f, s1root, 1, 3, VA + i * 0x1000ULL,
+                      PA_BASE + i * 0x1000ULL, D_AP1 | D_NG);
         }
-        put_cd(b, CD_PA, s1root);
+        fx_put_cd(&b->f, CD_PA, s1root, ASID, true);
         put_ste_words(b, 1, SMMUM_STE_CFG_S1, false, 0);
         break;
     case K_S2:
-        s2root = alloc_page(b);
+        s2root = fx_alloc_page(&b->f);
         for (unsigned i = 0; i < npages; i++) {
-            pt_map(b, s2root, 1, 3, VA + i * 0x1000ULL,
-                   PA_BASE + i * 0x1000ULL, D_AP1 | D_AP2 | S2_NORMAL);
+            fx_pt_map(&b->f, s2root, 1, 3, VA + i * 0x1000ULL,
+                      PA_BASE + i * 0x1000ULL, D_AP1 | D_AP2 | S2_NORMAL);
         }
         put_ste_words(b, 1, SMMUM_STE_CFG_S2, true, s2root);
         break;
@@ -252,16 +178,16 @@ static void setup_xlate(B *b, Kind k, unsigned npages)
          * tables), IPA_BASE pages -> PA_BASE pages.  Stage 1: VA pages
          * -> IPA_BASE pages.
          */
-        s2root = alloc_page(b);
-        pt_map(b, s2root, 1, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
-        s1root = alloc_page(b);
+        s2root = fx_alloc_page(&b->f);
+        fx_pt_map(&b->f, s2root, 1, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
+        s1root = fx_alloc_page(&b->f);
         for (unsigned i = 0; i < npages; i++) {
-            pt_map(b, s2root, 1, 3, IPA_BASE + i * 0x1000ULL,
-                   PA_BASE + i * 0x1000ULL, D_AP1 | D_AP2 | S2_NORMAL);
-            pt_map(b, s1root, 1, 3, VA + i * 0x1000ULL,
-                   IPA_BASE + i * 0x1000ULL, D_AP1 | D_NG);
+            fx_pt_map(&b->f, s2root, 1, 3, IPA_BASE + i * 0x1000ULL,
+                      PA_BASE + i * 0x1000ULL, D_AP1 | D_AP2 | S2_NORMAL);
+            fx_pt_map(&b->f, s1root, 1, 3, VA + i * 0x1000ULL,
+                      IPA_BASE + i * 0x1000ULL, D_AP1 | D_NG);
         }
-        put_cd(b, CD_PA, s1root);
+        fx_put_cd(&b->f, CD_PA, s1root, ASID, true);
         put_ste_words(b, 1, SMMUM_STE_CFG_NESTED, true, s2root);
         break;
     }

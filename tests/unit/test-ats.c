@@ -9,14 +9,6 @@
 #include "core-helpers.h"
 #include "smmum-strtab.h"
 
-#define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
-
-#define D_VALID     1ULL
-#define D_TABLE     3ULL
-#define D_AF        (1ULL << 10)
-#define D_AP1       (1ULL << 6)
-#define D_AP2       (1ULL << 7)
-#define D_NG        (1ULL << 11)
 #define D_DBM       (1ULL << 51)
 #define CD_HD       (1ULL << 42)
 #define CD_HA       (1ULL << 43)
@@ -26,16 +18,9 @@
 #define PA_A        0x80000000ULL
 #define PA_B        0x81000000ULL
 #define CD_PA       0x500000ULL
-#define TT_POOL     0x1000000ULL
-
-#define EV_TYPE(d0)     ((unsigned)((d0) & 0xff))
-#define EV_SSV(d0)      ((unsigned)(((d0) >> 11) & 1))
-#define EV_SSID(d0)     ((unsigned)(((d0) >> 12) & 0xfffff))
-#define EV_SID(d0)      ((unsigned)((d0) >> 32))
 
 typedef struct Ax {
     Fx f;
-    uint64_t next_free;
 } Ax;
 
 /* What the host's ATC saw. */
@@ -59,7 +44,6 @@ static void ax_init_ats(Ax *a, bool ats)
     fx_queues(&a->f, 4, 6);
     fx_linear_strtab(&a->f, 6);
     fx_enable(&a->f);
-    a->next_free = TT_POOL;
     atc_log = g_array_new(false, true, sizeof(SmmumAtcInv));
     atc_complete = true;
 }
@@ -75,67 +59,6 @@ static void ax_destroy(Ax *a)
     g_array_free(atc_log, true);
 }
 
-static uint64_t alloc_page(Ax *a)
-{
-    uint64_t pa = a->next_free;
-
-    a->next_free += 0x1000;
-    for (unsigned i = 0; i < 512; i++) {
-        fake_write64(&a->f.mem, pa + i * 8, 0);
-    }
-    return pa;
-}
-
-/* 4K granule, walk from level 1 (39-bit input). */
-static void pt_map(Ax *a, uint64_t root, int leaf_level, uint64_t va,
-                   uint64_t pa, uint64_t attrs)
-{
-    uint64_t table = root;
-
-    for (int l = 1; l <= leaf_level; l++) {
-        unsigned shift = 12 + 9 * (3 - l);
-        uint64_t slot = table + ((va >> shift) & 0x1ff) * 8;
-        uint64_t d = fake_read64(&a->f.mem, slot);
-
-        if (l == leaf_level) {
-            fake_write64(&a->f.mem, slot, (pa & ~SMMUM_MASK(shift)) |
-                         (l == 3 ? D_TABLE : D_VALID) | D_AF | attrs);
-            return;
-        }
-        if (!(d & 1)) {
-            d = alloc_page(a) | D_TABLE;
-            fake_write64(&a->f.mem, slot, d);
-        }
-        table = d & SMMUM_MASK(48) & ~0xfffULL;
-    }
-}
-
-static void put_cd(Ax *a, uint64_t pa, uint64_t ttb, uint16_t asid)
-{
-    uint64_t w0 = 0;
-
-    w0 = DEP(w0, 0, 6, 25);             /* T0SZ */
-    w0 = DEP(w0, 30, 1, 1);             /* EPD1 */
-    w0 = DEP(w0, 31, 1, 1);             /* V */
-    w0 = DEP(w0, 32, 3, 2);             /* IPS 40 bits */
-    w0 = DEP(w0, 41, 1, 1);             /* AA64 */
-    w0 = DEP(w0, 45, 1, 1);             /* R */
-    w0 = DEP(w0, 46, 1, 1);             /* A */
-    w0 = DEP(w0, 48, 16, asid);
-    fake_write64(&a->f.mem, pa, w0);
-    fake_write64(&a->f.mem, pa + 8, ttb);
-    for (unsigned i = 2; i < 8; i++) {
-        fake_write64(&a->f.mem, pa + i * 8, 0);
-    }
-}
-
-static void write_ste(Ax *a, uint32_t sid, const uint64_t w[8])
-{
-    for (unsigned i = 0; i < 8; i++) {
-        fake_write64(&a->f.mem, STRTAB_PA + sid * 64 + i * 8, w[i]);
-    }
-}
-
 static void ste_s1(uint64_t w[8], unsigned config, uint64_t ctx,
                    unsigned cdmax, unsigned eats)
 {
@@ -147,17 +70,6 @@ static void ste_s1(uint64_t w[8], unsigned config, uint64_t ctx,
     smmum_ste_set_field(w, SMMUM_STE_EATS, 2, eats);
     /* Traffic without a SubstreamID uses CD 0. */
     smmum_ste_set_field(w, SMMUM_STE_S1DSS, 2, 2);
-}
-
-static void ste_s2(uint64_t w[8], uint64_t s2ttb, uint16_t vmid)
-{
-    smmum_ste_set_field(w, SMMUM_STE_S2VMID, 16, vmid);
-    smmum_ste_set_field(w, SMMUM_STE_S2T0SZ, 6, 25);
-    smmum_ste_set_field(w, SMMUM_STE_S2SL0, 2, 1);
-    smmum_ste_set_field(w, SMMUM_STE_S2PS, 3, 2);
-    smmum_ste_set_field(w, SMMUM_STE_S2AA64, 1, 1);
-    smmum_ste_set_field(w, SMMUM_STE_S2R, 1, 1);
-    smmum_ste_set_field(w, SMMUM_STE_S2TTB, 52, s2ttb >> 4);
 }
 
 static SmmumXlate treq(Ax *a, uint32_t sid, bool ssv, uint32_t ssid,
@@ -194,18 +106,19 @@ static uint64_t last_evt(Ax *a, unsigned dword)
  */
 static void s1_setup(Ax *a, uint32_t sid, unsigned eats)
 {
-    uint64_t root0 = alloc_page(a), root2 = alloc_page(a), w[8];
+    uint64_t root0 = fx_alloc_page(&a->f), root2 = fx_alloc_page(&a->f), w[8];
 
-    pt_map(a, root0, 3, VA, PA_A, D_AP1 | D_NG);
-    pt_map(a, root0, 3, VA + 0x1000, PA_A + 0x1000, D_AP1 | D_AP2 | D_NG);
-    pt_map(a, root0, 2, VA + 0x200000, PA_B, D_AP1);
-    pt_map(a, root2, 3, VA, PA_B, D_AP1 | D_NG);
-    put_cd(a, CD_PA, root0, 1);
-    put_cd(a, CD_PA + 64, 0, 0);
+    fx_pt_map(&a->f, root0, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_pt_map(&a->f, root0, 1, 3, VA + 0x1000, PA_A + 0x1000,
+              D_AP1 | D_AP2 | D_NG);
+    fx_pt_map(&a->f, root0, 1, 2, VA + 0x200000, PA_B, D_AP1);
+    fx_pt_map(&a->f, root2, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    fx_put_cd(&a->f, CD_PA, root0, 1, true);
+    fx_put_cd(&a->f, CD_PA + 64, 0, 0, true);
     fake_write64(&a->f.mem, CD_PA + 64, 0);      /* CD1 invalid */
-    put_cd(a, CD_PA + 128, root2, 2);
+    fx_put_cd(&a->f, CD_PA + 128, root2, 2, true);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 2, eats);
-    write_ste(a, sid, w);
+    fx_write_ste(&a->f, sid, w);
 }
 
 static void test_treq_full(void)
@@ -310,7 +223,7 @@ static void test_treq_refused(void)
 
     /* EATS=1 on an S1 stream accepts the same request. */
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 2, 1);
-    write_ste(&a, 5, w);
+    fx_write_ste(&a.f, 5, w);
     x = treq(&a, 5, false, 0, VA, false);
     g_assert_cmpint(x.ats_resp, ==, SMMUM_ATS_SUCCESS);
 
@@ -382,19 +295,19 @@ static void test_split_stage(void)
     Ax a;
 
     ax_init(&a);
-    s2root = alloc_page(&a);
-    pt_map(&a, s2root, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
-    pt_map(&a, s2root, 3, PA_A, PA_B, D_AP1 | D_AP2 | S2_NORMAL);
-    s1root = alloc_page(&a);
-    pt_map(&a, s1root, 3, VA, PA_A, D_AP1 | D_NG);
-    put_cd(&a, CD_PA, s1root, 9);
+    s2root = fx_alloc_page(&a.f);
+    fx_pt_map(&a.f, s2root, 1, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
+    fx_pt_map(&a.f, s2root, 1, 3, PA_A, PA_B, D_AP1 | D_AP2 | S2_NORMAL);
+    s1root = fx_alloc_page(&a.f);
+    fx_pt_map(&a.f, s1root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_put_cd(&a.f, CD_PA, s1root, 9, true);
     ste_s1(w, SMMUM_STE_CFG_NESTED, CD_PA, 0, 2);
-    ste_s2(w, s2root, 3);
-    write_ste(&a, 1, w);
+    fx_ste_s2(w, s2root, 3, true);
+    fx_write_ste(&a.f, 1, w);
     /* The same tables with full ATS: the request answers the PA. */
     ste_s1(w, SMMUM_STE_CFG_NESTED, CD_PA, 0, 1);
-    ste_s2(w, s2root, 3);
-    write_ste(&a, 2, w);
+    fx_ste_s2(w, s2root, 3, true);
+    fx_write_ste(&a.f, 2, w);
     wr32(&a.f, SMMUM_CR0, rd32(&a.f, SMMUM_CR0) | SMMUM_CR0_ATSCHK);
 
     x = treq(&a, 1, false, 0, VA + 0x40, false);
@@ -439,13 +352,13 @@ static void test_treq_dirty(void)
 
     ax_init(&a);
     a.f.core.host.cmpxchg64 = host_cmpxchg64;
-    root = alloc_page(&a);
-    pt_map(&a, root, 3, VA, PA_A, D_AP1 | D_AP2 | D_DBM | D_NG);
-    put_cd(&a, CD_PA, root, 3);
+    root = fx_alloc_page(&a.f);
+    fx_pt_map(&a.f, root, 1, 3, VA, PA_A, D_AP1 | D_AP2 | D_DBM | D_NG);
+    fx_put_cd(&a.f, CD_PA, root, 3, true);
     fake_write64(&a.f.mem, CD_PA,
                  fake_read64(&a.f.mem, CD_PA) | CD_HA | CD_HD);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 1);
-    write_ste(&a, 1, w);
+    fx_write_ste(&a.f, 1, w);
     /* The leaf slot: root -> L2 -> L3. */
     slot = fake_read64(&a.f.mem, root + ((VA >> 30) & 0x1ff) * 8) & ~0xfffULL;
     slot = fake_read64(&a.f.mem, slot + ((VA >> 21) & 0x1ff) * 8) & ~0xfffULL;

@@ -15,11 +15,6 @@
 #define VA          0x40000000ULL       /* level-1 index 1 */
 #define L2_PA       0x700000ULL
 
-#define EV_TYPE(d0)     ((unsigned)((d0) & 0xff))
-#define EV_SID(d0)      ((unsigned)((d0) >> 32))
-#define EV_CLASS(d1)    ((unsigned)(((d1) >> 40) & 3))
-#define EV_S2(d1)       ((unsigned)(((d1) >> 39) & 1))
-
 typedef struct Ij {
     Fx f;
     SmmumInject *inj;

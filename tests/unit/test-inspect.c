@@ -16,7 +16,6 @@
 
 #include <json-glib/json-glib.h>
 
-#define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
 #define VA          0x10000000ULL
 #define PA          0x80000000ULL
 #define CD_PA       0x500000ULL
@@ -33,25 +32,6 @@ static void map_page(Fx *f, uint64_t va, uint64_t pa)
                  pa | 3 | (1ULL << 10) | (1ULL << 6) | (1ULL << 11));
 }
 
-static void put_cd(Fx *f, uint64_t pa, uint16_t asid)
-{
-    uint64_t w0 = 0;
-
-    w0 = DEP(w0, 0, 6, 25);             /* T0SZ */
-    w0 = DEP(w0, 30, 1, 1);             /* EPD1 */
-    w0 = DEP(w0, 31, 1, 1);             /* V */
-    w0 = DEP(w0, 32, 3, 2);             /* IPS 40 bits */
-    w0 = DEP(w0, 41, 1, 1);             /* AA64 */
-    w0 = DEP(w0, 45, 1, 1);             /* R */
-    w0 = DEP(w0, 46, 1, 1);             /* A */
-    w0 = DEP(w0, 48, 16, asid);
-    fake_write64(&f->mem, pa, w0);
-    fake_write64(&f->mem, pa + 8, TT_PA);
-    for (unsigned i = 2; i < 8; i++) {
-        fake_write64(&f->mem, pa + i * 8, 0);
-    }
-}
-
 static void put_ste_s1(Fx *f, uint32_t sid, uint64_t ctx)
 {
     uint64_t w[8] = { 0 };
@@ -59,9 +39,7 @@ static void put_ste_s1(Fx *f, uint32_t sid, uint64_t ctx)
     smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
     smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, SMMUM_STE_CFG_S1);
     smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, ctx >> 6);
-    for (unsigned i = 0; i < 8; i++) {
-        fake_write64(&f->mem, STRTAB_PA + sid * 64 + i * 8, w[i]);
-    }
+    fx_write_ste(f, sid, w);
 }
 
 static void setup(Fx *f)
@@ -74,7 +52,7 @@ static void setup(Fx *f)
     fx_linear_strtab(f, 6);
     fx_enable(f);
     map_page(f, VA, PA);
-    put_cd(f, CD_PA, 7);
+    fx_put_cd(f, CD_PA, TT_PA, 7, true);
     put_ste_s1(f, 1, CD_PA);
     smmum_translate(&f->core, &txn, &x);
     g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);

@@ -15,12 +15,6 @@
 
 #define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
 
-#define D_VALID     1ULL
-#define D_TABLE     3ULL
-#define D_AF        (1ULL << 10)
-#define D_AP1       (1ULL << 6)     /* unprivileged access */
-#define D_AP2       (1ULL << 7)     /* read-only */
-#define D_NG        (1ULL << 11)    /* not global: tagged by ASID */
 #define D_PAGE      (D_TABLE | D_AF | D_AP1 | D_NG)
 #define D_NT        (1ULL << 16)
 
@@ -29,13 +23,11 @@
 #define PA_B        0x81000000ULL
 #define CD_PA       0x500000ULL
 #define CD2_PA      0x500040ULL
-#define TT_POOL     0x1000000ULL
 #define ASID        5
 #define ASID2       6
 
 typedef struct Mx {
     Fx f;
-    uint64_t next_free;
     uint64_t root, root2;
     SmmumMaint *m;
     GArray *recs;               /* SmmumMaintRecord */
@@ -60,17 +52,6 @@ static void m_record(void *opaque, const SmmumMaintRecord *r)
     g_array_append_val(((Mx *)opaque)->recs, *r);
 }
 
-static uint64_t alloc_page(Mx *x)
-{
-    uint64_t pa = x->next_free;
-
-    x->next_free += 0x1000;
-    for (unsigned i = 0; i < 512; i++) {
-        fake_write64(&x->f.mem, pa + i * 8, 0);
-    }
-    return pa;
-}
-
 /* Address of the level-l descriptor slot for va (tables must exist). */
 static uint64_t slot_of(Mx *x, uint64_t root, int level, uint64_t va)
 {
@@ -87,48 +68,14 @@ static uint64_t slot_of(Mx *x, uint64_t root, int level, uint64_t va)
     }
 }
 
-/* Map va -> pa as a leaf at leaf_level (3: page, 2: 2 MiB block). */
+/*
+ * Map va -> pa as a leaf at leaf_level (3: page, 2: 2 MiB block),
+ * EL0-accessible and not global (tagged by ASID).
+ */
 static void pt_map(Mx *x, uint64_t root, int leaf_level, uint64_t va,
                    uint64_t pa, uint64_t attrs)
 {
-    uint64_t table = root;
-
-    for (int l = 1; l <= leaf_level; l++) {
-        unsigned shift = 12 + 9 * (3 - l);
-        uint64_t slot = table + ((va >> shift) & 0x1ff) * 8;
-        uint64_t d = fake_read64(&x->f.mem, slot);
-
-        if (l == leaf_level) {
-            fake_write64(&x->f.mem, slot, (pa & ~SMMUM_MASK(shift)) |
-                         (l == 3 ? D_TABLE : D_VALID) | D_AF | D_AP1 |
-                         D_NG | attrs);
-            return;
-        }
-        if (!(d & 1)) {
-            d = alloc_page(x) | D_TABLE;
-            fake_write64(&x->f.mem, slot, d);
-        }
-        table = d & SMMUM_MASK(48) & ~0xfffULL;
-    }
-}
-
-static void put_cd(Mx *x, uint64_t pa, uint64_t ttb, uint16_t asid)
-{
-    uint64_t w0 = 0;
-
-    w0 = DEP(w0, 0, 6, 25);             /* T0SZ: 39-bit, start level 1 */
-    w0 = DEP(w0, 30, 1, 1);             /* EPD1 */
-    w0 = DEP(w0, 31, 1, 1);             /* V */
-    w0 = DEP(w0, 32, 3, 2);             /* IPS 40 bits */
-    w0 = DEP(w0, 41, 1, 1);             /* AA64 */
-    w0 = DEP(w0, 45, 1, 1);             /* R */
-    w0 = DEP(w0, 46, 1, 1);             /* A */
-    w0 = DEP(w0, 48, 16, asid);
-    fake_write64(&x->f.mem, pa, w0);
-    fake_write64(&x->f.mem, pa + 8, ttb);
-    for (unsigned i = 2; i < 8; i++) {
-        fake_write64(&x->f.mem, pa + i * 8, 0);
-    }
+    fx_pt_map(&x->f, root, 1, leaf_level, va, pa, D_AP1 | D_NG | attrs);
 }
 
 static void put_ste_s1(Mx *x, uint32_t sid, uint64_t cd)
@@ -139,9 +86,7 @@ static void put_ste_s1(Mx *x, uint32_t sid, uint64_t cd)
     smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
     smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, 5);
     smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, cd >> 6);
-    for (unsigned i = 0; i < 8; i++) {
-        fake_write64(&x->f.mem, STRTAB_PA + sid * 64 + i * 8, w[i]);
-    }
+    fx_write_ste(&x->f, sid, w);
 }
 
 static void mx_init_full(Mx *x, uint8_t bbml, const char *checks,
@@ -163,7 +108,6 @@ static void mx_init_full(Mx *x, uint8_t bbml, const char *checks,
     fx_queues(&x->f, 6, 6);
     fx_linear_strtab(&x->f, 6);
     fx_enable(&x->f);
-    x->next_free = TT_POOL;
     x->recs = g_array_new(false, true, sizeof(SmmumMaintRecord));
 
     smmum_maint_params_default(&p);
@@ -176,10 +120,10 @@ static void mx_init_full(Mx *x, uint8_t bbml, const char *checks,
     smmum_core_set_tlb_observer(&x->f.core, &o);
 
     /* SID 1: ASID 5 on root; SID 2: ASID 6 on root2. */
-    x->root = alloc_page(x);
-    x->root2 = alloc_page(x);
-    put_cd(x, CD_PA, x->root, ASID);
-    put_cd(x, CD2_PA, x->root2, ASID2);
+    x->root = fx_alloc_page(&x->f);
+    x->root2 = fx_alloc_page(&x->f);
+    fx_put_cd(&x->f, CD_PA, x->root, ASID, true);
+    fx_put_cd(&x->f, CD2_PA, x->root2, ASID2, true);
     put_ste_s1(x, 1, CD_PA);
     put_ste_s1(x, 2, CD2_PA);
 }
@@ -363,7 +307,7 @@ static void test_clean_split_bbm(void)
     pt_map(&x, x.root, 2, VA, PA_A, 0);
     dma_ok(&x, 1, VA + 0x3000, PA_A + 0x3000);
     blk = slot_of(&x, x.root, 2, VA);
-    l3 = alloc_page(&x);
+    l3 = fx_alloc_page(&x.f);
     for (unsigned i = 0; i < 512; i++) {
         fake_write64(&x.f.mem, l3 + i * 8,
                      (PA_A + i * 0x1000) | D_PAGE);
@@ -679,7 +623,7 @@ static void split_no_bbm(Mx *x, uint64_t blk_attrs)
     pt_map(x, x->root, 2, VA, PA_A, blk_attrs);
     dma_ok(x, 1, VA + 0x3000, PA_A + 0x3000);
     blk = slot_of(x, x->root, 2, VA);
-    l3 = alloc_page(x);
+    l3 = fx_alloc_page(&x->f);
     for (unsigned i = 0; i < 512; i++) {
         fake_write64(&x->f.mem, l3 + i * 8,
                      (PA_A + i * 0x1000) | D_PAGE);

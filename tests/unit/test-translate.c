@@ -12,35 +12,16 @@
 #include "smmum-iotlb.h"
 #include "smmum-cfgcache.h"
 
-#define DEP(v, pos, len, f) SMMUM_DEP(v, pos, len, f)
-
 /* Descriptor bits (4K granule). */
-#define D_VALID     1ULL
-#define D_TABLE     3ULL        /* table (level < 3) or page (level 3) */
-#define D_AF        (1ULL << 10)
-#define D_AP1       (1ULL << 6) /* S1: EL0 access; S2: read */
-#define D_AP2       (1ULL << 7) /* S1: read-only; S2: write */
-#define D_NG        (1ULL << 11)
 #define S2_NORMAL   (0xfULL << 2)
 
 #define VA          0x10000000ULL
 #define PA_A        0x80000000ULL
 #define PA_B        0x81000000ULL
 #define CD_PA       0x500000ULL
-#define TT_POOL     0x1000000ULL
-
-/* Event record fields. */
-#define EV_TYPE(d0)     ((unsigned)((d0) & 0xff))
-#define EV_SSV(d0)      ((unsigned)(((d0) >> 11) & 1))
-#define EV_SSID(d0)     ((unsigned)(((d0) >> 12) & 0xfffff))
-#define EV_SID(d0)      ((unsigned)((d0) >> 32))
-#define EV_RNW(d1)      ((unsigned)(((d1) >> 35) & 1))
-#define EV_S2(d1)       ((unsigned)(((d1) >> 39) & 1))
-#define EV_CLASS(d1)    ((unsigned)(((d1) >> 40) & 3))
 
 typedef struct Tx {
     Fx f;
-    uint64_t next_free;
 } Tx;
 
 static void tx_init(Tx *t)
@@ -49,72 +30,6 @@ static void tx_init(Tx *t)
     fx_queues(&t->f, 4, 6);
     fx_linear_strtab(&t->f, 6);
     fx_enable(&t->f);
-    t->next_free = TT_POOL;
-}
-
-static uint64_t alloc_page(Tx *t)
-{
-    uint64_t pa = t->next_free;
-
-    t->next_free += 0x1000;
-    for (unsigned i = 0; i < 512; i++) {
-        fake_write64(&t->f.mem, pa + i * 8, 0);
-    }
-    return pa;
-}
-
-/*
- * Map the 4K page (or, with leaf_level < 3, the block) at va in a 4K
- * granule table rooted at root whose walk starts at level start.
- */
-static void pt_map(Tx *t, uint64_t root, int start, int leaf_level,
-                   uint64_t va, uint64_t pa, uint64_t attrs)
-{
-    uint64_t table = root;
-
-    for (int l = start; l <= leaf_level; l++) {
-        unsigned shift = 12 + 9 * (3 - l);
-        uint64_t slot = table + ((va >> shift) & 0x1ff) * 8;
-        uint64_t d = fake_read64(&t->f.mem, slot);
-
-        if (l == leaf_level) {
-            fake_write64(&t->f.mem, slot, (pa & ~SMMUM_MASK(shift)) |
-                         (l == 3 ? D_TABLE : D_VALID) | D_AF | attrs);
-            return;
-        }
-        if (!(d & 1)) {
-            d = alloc_page(t) | D_TABLE;
-            fake_write64(&t->f.mem, slot, d);
-        }
-        table = d & SMMUM_MASK(48) & ~0xfffULL;
-    }
-}
-
-/* A stage-1 CD: 39-bit VA (start level 1), 4K, TTB1 disabled. */
-static void put_cd(Tx *t, uint64_t pa, uint64_t ttb, uint16_t asid, bool r)
-{
-    uint64_t w0 = 0;
-
-    w0 = DEP(w0, 0, 6, 25);             /* T0SZ */
-    w0 = DEP(w0, 30, 1, 1);             /* EPD1 */
-    w0 = DEP(w0, 31, 1, 1);             /* V */
-    w0 = DEP(w0, 32, 3, 2);             /* IPS 40 bits */
-    w0 = DEP(w0, 41, 1, 1);             /* AA64 */
-    w0 = DEP(w0, 45, 1, r);             /* R */
-    w0 = DEP(w0, 46, 1, 1);             /* A */
-    w0 = DEP(w0, 48, 16, asid);
-    fake_write64(&t->f.mem, pa, w0);
-    fake_write64(&t->f.mem, pa + 8, ttb);
-    for (unsigned i = 2; i < 8; i++) {
-        fake_write64(&t->f.mem, pa + i * 8, 0);
-    }
-}
-
-static void write_ste(Tx *t, uint32_t sid, const uint64_t w[8])
-{
-    for (unsigned i = 0; i < 8; i++) {
-        fake_write64(&t->f.mem, STRTAB_PA + sid * 64 + i * 8, w[i]);
-    }
 }
 
 static void ste_s1(uint64_t w[8], unsigned config, uint64_t ctx,
@@ -127,19 +42,6 @@ static void ste_s1(uint64_t w[8], unsigned config, uint64_t ctx,
     smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, ctx >> 6);
     smmum_ste_set_field(w, SMMUM_STE_S1CDMAX, 5, cdmax);
     smmum_ste_set_field(w, SMMUM_STE_S1DSS, 2, dss);
-}
-
-/* Stage-2 fields: 39-bit IPA (start level 1), 4K, 40-bit PS. */
-static void ste_s2(uint64_t w[8], uint64_t s2ttb, uint16_t vmid, bool s2r)
-{
-    smmum_ste_set_field(w, SMMUM_STE_S2VMID, 16, vmid);
-    smmum_ste_set_field(w, SMMUM_STE_S2T0SZ, 6, 25);
-    smmum_ste_set_field(w, SMMUM_STE_S2SL0, 2, 1);
-    smmum_ste_set_field(w, SMMUM_STE_S2TG, 2, 0);
-    smmum_ste_set_field(w, SMMUM_STE_S2PS, 3, 2);
-    smmum_ste_set_field(w, SMMUM_STE_S2AA64, 1, 1);
-    smmum_ste_set_field(w, SMMUM_STE_S2R, 1, s2r);
-    smmum_ste_set_field(w, SMMUM_STE_S2TTB, 52, s2ttb >> 4);
 }
 
 static SmmumXlate do_txn(Tx *t, uint32_t sid, bool ssv, uint32_t ssid,
@@ -198,18 +100,18 @@ static void s1_setup(Tx *t, uint64_t *root)
 {
     uint64_t w[8];
 
-    *root = alloc_page(t);
-    pt_map(t, *root, 1, 3, VA, PA_A, D_AP1 | D_NG);
-    pt_map(t, *root, 1, 3, VA + 0x1000, PA_A + 0x1000,
-           D_AP1 | D_AP2 | D_NG);
+    *root = fx_alloc_page(&t->f);
+    fx_pt_map(&t->f, *root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_pt_map(&t->f, *root, 1, 3, VA + 0x1000, PA_A + 0x1000,
+              D_AP1 | D_AP2 | D_NG);
     /* A 2 MiB block. */
-    pt_map(t, *root, 1, 2, VA + 0x200000, PA_B, D_AP1);
-    put_cd(t, CD_PA, *root, 7, true);
-    put_cd(t, CD_PA + 64, *root, 8, false);
+    fx_pt_map(&t->f, *root, 1, 2, VA + 0x200000, PA_B, D_AP1);
+    fx_put_cd(&t->f, CD_PA, *root, 7, true);
+    fx_put_cd(&t->f, CD_PA + 64, *root, 8, false);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
-    write_ste(t, 1, w);
+    fx_write_ste(&t->f, 1, w);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA + 64, 0, 0, 0);
-    write_ste(t, 2, w);
+    fx_write_ste(&t->f, 2, w);
 }
 
 static void test_s1_basic(void)
@@ -284,19 +186,19 @@ static void test_bad_cd(void)
 
     tx_init(&t);
     /* AArch32 table format (AA64=0): CdIllegal. */
-    put_cd(&t, CD_PA, alloc_page(&t), 1, true);
+    fx_put_cd(&t.f, CD_PA, fx_alloc_page(&t.f), 1, true);
     fake_write64(&t.f.mem, CD_PA,
                  fake_read64(&t.f.mem, CD_PA) & ~(1ULL << 41));
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
     expect_event(&t, 1, false, 0, VA, false, SMMUM_EVT_C_BAD_CD);
 
     /* V=0 also reports C_BAD_CD. */
-    put_cd(&t, CD_PA + 64, alloc_page(&t), 1, true);
+    fx_put_cd(&t.f, CD_PA + 64, fx_alloc_page(&t.f), 1, true);
     fake_write64(&t.f.mem, CD_PA + 64,
                  fake_read64(&t.f.mem, CD_PA + 64) & ~(1ULL << 31));
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA + 64, 0, 0, 0);
-    write_ste(&t, 2, w);
+    fx_write_ste(&t.f, 2, w);
     expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_C_BAD_CD);
     fx_destroy(&t.f);
 }
@@ -309,7 +211,7 @@ static void test_cd_fetch_abort(void)
     tx_init(&t);
     fake_mem_add_fault(&t.f.mem, 0x700000, 0x1000);
     ste_s1(w, SMMUM_STE_CFG_S1, 0x700000, 0, 4, 0);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
     expect_event(&t, 1, true, 3, VA, false, SMMUM_EVT_F_CD_FETCH);
     g_assert_cmphex(last_evt(&t, 3), ==, 0x700000 + 3 * 64);
     /* A failed fetch is not cached: the next access fetches again. */
@@ -329,13 +231,13 @@ static void test_bad_ssid(void)
     expect_event(&t, 1, true, 0, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
     /* S1CDMax=2: SSID 4 is out of range. */
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 2, 2);
-    write_ste(&t, 3, w);
+    fx_write_ste(&t.f, 3, w);
     expect_event(&t, 3, true, 4, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
     expect_ok(&t, 3, true, 1, VA, false, PA_A);
     /* Stage 2 only: no SubstreamID allowed either. */
     ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
-    ste_s2(w, root, 1, true);
-    write_ste(&t, 4, w);
+    fx_ste_s2(w, root, 1, true);
+    fx_write_ste(&t.f, 4, w);
     expect_event(&t, 4, true, 1, VA, false, SMMUM_EVT_C_BAD_SUBSTREAMID);
     fx_destroy(&t.f);
 }
@@ -348,16 +250,16 @@ static void test_ssid_linear(void)
     Tx t;
 
     tx_init(&t);
-    ra = alloc_page(&t);
-    rb = alloc_page(&t);
-    pt_map(&t, ra, 1, 3, VA, PA_A, D_AP1 | D_NG);
-    pt_map(&t, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
-    put_cd(&t, CD_PA, ra, 1, true);
-    put_cd(&t, CD_PA + 3 * 64, rb, 2, true);
+    ra = fx_alloc_page(&t.f);
+    rb = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, ra, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_pt_map(&t.f, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    fx_put_cd(&t.f, CD_PA, ra, 1, true);
+    fx_put_cd(&t.f, CD_PA + 3 * 64, rb, 2, true);
 
     for (unsigned dss = 0; dss < 3; dss++) {
         ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 2, dss);
-        write_ste(&t, 10 + dss, w);
+        fx_write_ste(&t.f, 10 + dss, w);
         expect_ok(&t, 10 + dss, true, 3, VA + 4, false, PA_B + 4);
     }
     /* S1DSS=0b00: terminate with F_STREAM_DISABLED. */
@@ -381,19 +283,19 @@ static void test_ssid_2level(void)
     Tx t;
 
     tx_init(&t);
-    ra = alloc_page(&t);
-    rb = alloc_page(&t);
-    leaf = alloc_page(&t);
-    pt_map(&t, ra, 1, 3, VA, PA_A, D_AP1 | D_NG);
-    pt_map(&t, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    ra = fx_alloc_page(&t.f);
+    rb = fx_alloc_page(&t.f);
+    leaf = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, ra, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_pt_map(&t.f, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
     for (unsigned i = 0; i < 8; i++) {
         fake_write64(&t.f.mem, CD_PA + i * 8, 0);
     }
     fake_write64(&t.f.mem, CD_PA + 8, leaf | 1);     /* L1CD[1] */
-    put_cd(&t, leaf + 6 * 64, ra, 3, true);          /* SSID 70 */
-    put_cd(&t, leaf + 7 * 64, rb, 4, true);          /* SSID 71 */
+    fx_put_cd(&t.f, leaf + 6 * 64, ra, 3, true);          /* SSID 70 */
+    fx_put_cd(&t.f, leaf + 7 * 64, rb, 4, true);          /* SSID 71 */
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 1, 9, 1);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
 
     fetches = t.f.obs.fetch;
     expect_ok(&t, 1, true, 70, VA, false, PA_A);
@@ -418,15 +320,15 @@ static void test_s2_only(void)
     Tx t;
 
     tx_init(&t);
-    root = alloc_page(&t);
-    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_AP2 | S2_NORMAL);
-    pt_map(&t, root, 1, 3, VA + 0x1000, PA_B, D_AP1 | S2_NORMAL);
+    root = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, root, 1, 3, VA, PA_A, D_AP1 | D_AP2 | S2_NORMAL);
+    fx_pt_map(&t.f, root, 1, 3, VA + 0x1000, PA_B, D_AP1 | S2_NORMAL);
     ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
-    ste_s2(w, root, 5, true);
-    write_ste(&t, 1, w);
+    fx_ste_s2(w, root, 5, true);
+    fx_write_ste(&t.f, 1, w);
     ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
-    ste_s2(w, root, 5, false);
-    write_ste(&t, 2, w);
+    fx_ste_s2(w, root, 5, false);
+    fx_write_ste(&t.f, 2, w);
 
     x = do_txn(&t, 1, false, 0, VA + 0x10, true);
     g_assert_cmpint(x.status, ==, SMMUM_XLATE_OK);
@@ -457,17 +359,17 @@ static void test_nested(void)
 
     tx_init(&t);
     /* Stage 2: IPA 0x0..1 GiB identity (tables, CDs), PA_A -> PA_B. */
-    s2root = alloc_page(&t);
-    pt_map(&t, s2root, 1, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
-    pt_map(&t, s2root, 1, 3, PA_A, PA_B, D_AP1 | D_AP2 | S2_NORMAL);
+    s2root = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, s2root, 1, 1, 0, 0, D_AP1 | D_AP2 | S2_NORMAL);
+    fx_pt_map(&t.f, s2root, 1, 3, PA_A, PA_B, D_AP1 | D_AP2 | S2_NORMAL);
     /* Stage 1: VA -> IPA PA_A, VA + 0x1000 -> unmapped IPA. */
-    s1root = alloc_page(&t);
-    pt_map(&t, s1root, 1, 3, VA, PA_A, D_AP1);
-    pt_map(&t, s1root, 1, 3, VA + 0x1000, 0x90000000ULL, D_AP1);
-    put_cd(&t, CD_PA, s1root, 9, true);
+    s1root = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, s1root, 1, 3, VA, PA_A, D_AP1);
+    fx_pt_map(&t.f, s1root, 1, 3, VA + 0x1000, 0x90000000ULL, D_AP1);
+    fx_put_cd(&t.f, CD_PA, s1root, 9, true);
     ste_s1(w, SMMUM_STE_CFG_NESTED, CD_PA, 0, 0, 0);
-    ste_s2(w, s2root, 3, true);
-    write_ste(&t, 1, w);
+    fx_ste_s2(w, s2root, 3, true);
+    fx_write_ste(&t.f, 1, w);
 
     expect_ok(&t, 1, false, 0, VA + 0x44, false, PA_B + 0x44);
     /* Stage-2 fault on the output of stage 1: CLASS=IN, S2=1, IPA. */
@@ -479,8 +381,8 @@ static void test_nested(void)
 
     /* CD at an IPA stage 2 does not map: CLASS=CD, S2=1, IPA. */
     ste_s1(w, SMMUM_STE_CFG_NESTED, cd_ipa, 0, 0, 0);
-    ste_s2(w, s2root, 3, true);
-    write_ste(&t, 2, w);
+    fx_ste_s2(w, s2root, 3, true);
+    fx_write_ste(&t.f, 2, w);
     expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_F_TRANSLATION);
     g_assert_cmpuint(EV_S2(last_evt(&t, 1)), ==, 1);
     g_assert_cmpuint(EV_CLASS(last_evt(&t, 1)), ==, SMMUM_CLASS_CD);
@@ -488,8 +390,8 @@ static void test_nested(void)
 
     /* The same STE but S2R=0: silent. */
     ste_s1(w, SMMUM_STE_CFG_NESTED, cd_ipa, 0, 0, 0);
-    ste_s2(w, s2root, 3, false);
-    write_ste(&t, 3, w);
+    fx_ste_s2(w, s2root, 3, false);
+    fx_write_ste(&t.f, 3, w);
     g_assert_cmpuint(expect_abort(&t, 3, false, 0, VA, false), ==, 0);
     fx_destroy(&t.f);
 }
@@ -545,10 +447,10 @@ static void test_cfgi_cd(void)
 
     tx_init(&t);
     s1_setup(&t, &root);
-    rb = alloc_page(&t);
-    pt_map(&t, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
+    rb = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, rb, 1, 3, VA, PA_B, D_AP1 | D_NG);
     expect_ok(&t, 1, false, 0, VA, false, PA_A);
-    put_cd(&t, CD_PA, rb, 7, true);
+    fx_put_cd(&t.f, CD_PA, rb, 7, true);
     tlbi_sync(&t, SMMUM_CMD_TLBI_NH_ALL, 0);
     expect_ok(&t, 1, false, 0, VA, false, PA_A);    /* cached CD */
     tlbi_sync(&t, SMMUM_CMD_CFGI_CD | (1ULL << SMMUM_CMD_SID), 1);
@@ -614,9 +516,9 @@ static void test_fast_path(void)
     expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
 
     /* A new CD: served from the cached one until CFGI_CD + SYNC. */
-    rb = alloc_page(&t);
-    pt_map(&t, rb, 1, 3, VA, PA_B + 0x5000, D_AP1 | D_NG);
-    put_cd(&t, CD_PA, rb, 9, true);
+    rb = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, rb, 1, 3, VA, PA_B + 0x5000, D_AP1 | D_NG);
+    fx_put_cd(&t.f, CD_PA, rb, 9, true);
     expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
     tlbi_sync(&t, SMMUM_CMD_CFGI_CD | (1ULL << SMMUM_CMD_SID), 1);
     for (unsigned i = 0; i < 3; i++) {
@@ -624,7 +526,7 @@ static void test_fast_path(void)
     }
 
     /* The same through the configuration cache alone. */
-    put_cd(&t, CD_PA, root, 7, true);
+    fx_put_cd(&t.f, CD_PA, root, 7, true);
     expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_B + 0x5010);
     smmum_cfgcache_invalidate(t.f.core.cfgcache, &cfgi);
     expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
@@ -634,7 +536,7 @@ static void test_fast_path(void)
     memset(w, 0, sizeof(w));
     smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
     smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, SMMUM_STE_CFG_BYPASS);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
     expect_ok(&t, 1, false, 0, VA + 0x10, false, PA_A + 0x10);
     tlbi_sync(&t, SMMUM_CMD_CFGI_STE | (1ULL << SMMUM_CMD_SID), 0);
     expect_ok(&t, 1, false, 0, VA + 0x10, false, VA + 0x10);
@@ -642,7 +544,7 @@ static void test_fast_path(void)
 
     /* And back to stage 1 through the configuration cache alone. */
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
     expect_ok(&t, 1, false, 0, VA + 0x10, false, VA + 0x10);
     cfgi.kind = SMMUM_CFGI_STE;
     smmum_cfgcache_invalidate(t.f.core.cfgcache, &cfgi);
@@ -769,17 +671,18 @@ static void test_httu_s1(void)
                      ==, 2);
     t.f.core.host.cmpxchg64 = fake_cmpxchg64;
     cmpxchg_calls = 0;
-    root = alloc_page(&t);
-    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_NG);
-    pt_map(&t, root, 1, 3, VA + 0x1000, PA_B, D_AP1 | D_AP2 | D_DBM | D_NG);
-    put_cd(&t, CD_PA, root, 7, true);
+    root = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_pt_map(&t.f, root, 1, 3, VA + 0x1000, PA_B,
+              D_AP1 | D_AP2 | D_DBM | D_NG);
+    fx_put_cd(&t.f, CD_PA, root, 7, true);
     fake_write64(&t.f.mem, CD_PA,
                  fake_read64(&t.f.mem, CD_PA) | CD_HA | CD_HD);
-    put_cd(&t, CD_PA + 64, root, 8, true);          /* HA=HD=0 */
+    fx_put_cd(&t.f, CD_PA + 64, root, 8, true);          /* HA=HD=0 */
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA + 64, 0, 0, 0);
-    write_ste(&t, 2, w);
+    fx_write_ste(&t.f, 2, w);
 
     /* AF=0: without HA an access fault, with HA the flag gets set. */
     slot = leaf_slot(&t, root, VA);
@@ -820,13 +723,13 @@ static void test_httu_s2(void)
     tx_init(&t);
     t.f.core.host.cmpxchg64 = fake_cmpxchg64;
     cmpxchg_calls = 0;
-    root = alloc_page(&t);
-    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_DBM | S2_NORMAL);
+    root = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, root, 1, 3, VA, PA_A, D_AP1 | D_DBM | S2_NORMAL);
     ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
-    ste_s2(w, root, 5, true);
+    fx_ste_s2(w, root, 5, true);
     smmum_ste_set_field(w, SMMUM_STE_S2HA, 1, 1);
     smmum_ste_set_field(w, SMMUM_STE_S2HD, 1, 1);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
 
     slot = leaf_slot(&t, root, VA);
     fake_write64(&t.f.mem, slot, fake_read64(&t.f.mem, slot) & ~D_AF);
@@ -851,22 +754,21 @@ static void test_httu_off(void)
     fx_queues(&t.f, 4, 6);
     fx_linear_strtab(&t.f, 6);
     fx_enable(&t.f);
-    t.next_free = TT_POOL;
     t.f.core.host.cmpxchg64 = fake_cmpxchg64;
     cmpxchg_calls = 0;
     g_assert_cmpuint(SMMUM_EX(rd32(&t.f, SMMUM_IDR0), SMMUM_IDR0_HTTU, 2),
                      ==, 0);
-    root = alloc_page(&t);
-    pt_map(&t, root, 1, 3, VA, PA_A, D_AP1 | D_NG);
-    put_cd(&t, CD_PA, root, 7, true);
+    root = fx_alloc_page(&t.f);
+    fx_pt_map(&t.f, root, 1, 3, VA, PA_A, D_AP1 | D_NG);
+    fx_put_cd(&t.f, CD_PA, root, 7, true);
     fake_write64(&t.f.mem, CD_PA, fake_read64(&t.f.mem, CD_PA) | CD_HA);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
-    write_ste(&t, 1, w);
+    fx_write_ste(&t.f, 1, w);
     expect_event(&t, 1, false, 0, VA, false, SMMUM_EVT_C_BAD_CD);
     ste_s1(w, SMMUM_STE_CFG_S2, 0, 0, 0, 0);
-    ste_s2(w, root, 5, true);
+    fx_ste_s2(w, root, 5, true);
     smmum_ste_set_field(w, SMMUM_STE_S2HA, 1, 1);
-    write_ste(&t, 2, w);
+    fx_write_ste(&t.f, 2, w);
     expect_event(&t, 2, false, 0, VA, false, SMMUM_EVT_C_BAD_STE);
     g_assert_cmpuint(cmpxchg_calls, ==, 0);
     fx_destroy(&t.f);
@@ -885,24 +787,23 @@ static void ril_setup(Tx *t, bool ril, uint64_t *root)
     fx_queues(&t->f, 4, 6);
     fx_linear_strtab(&t->f, 6);
     fx_enable(&t->f);
-    t->next_free = TT_POOL;
     g_assert_cmpuint(SMMUM_EX(rd32(&t->f, SMMUM_IDR3), SMMUM_IDR3_RIL, 1),
                      ==, ril);
-    *root = alloc_page(t);
+    *root = fx_alloc_page(&t->f);
     for (unsigned i = 0; i < 6; i++) {
-        pt_map(t, *root, 1, 3, VA + i * 0x1000, PA_A + i * 0x1000,
-               D_AP1 | D_NG);
+        fx_pt_map(&t->f, *root, 1, 3, VA + i * 0x1000, PA_A + i * 0x1000,
+                  D_AP1 | D_NG);
     }
-    put_cd(t, CD_PA, *root, 7, true);
+    fx_put_cd(&t->f, CD_PA, *root, 7, true);
     ste_s1(w, SMMUM_STE_CFG_S1, CD_PA, 0, 0, 0);
-    write_ste(t, 1, w);
+    fx_write_ste(&t->f, 1, w);
     for (unsigned i = 0; i < 6; i++) {
         expect_ok(t, 1, false, 0, VA + i * 0x1000, false, PA_A + i * 0x1000);
     }
     /* Remap every page to PA_B: only invalidated pages see it. */
     for (unsigned i = 0; i < 6; i++) {
-        pt_map(t, *root, 1, 3, VA + i * 0x1000, PA_B + i * 0x1000,
-               D_AP1 | D_NG);
+        fx_pt_map(&t->f, *root, 1, 3, VA + i * 0x1000, PA_B + i * 0x1000,
+                  D_AP1 | D_NG);
     }
 }
 
