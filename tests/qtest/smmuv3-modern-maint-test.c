@@ -10,6 +10,7 @@
 #include "qemu/osdep.h"
 #include "qobject/qdict.h"
 #include "smmum-qtest-xlate.h"
+#include "hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
 
 #define VA          (SMMUM_QT_RAM + 0x4000000)
 #define PA          (SMMUM_QT_RAM + 0x5000000)
@@ -219,20 +220,7 @@ static void test_bbm_conflict(void)
 
 #define TD_DEVFN        (3 << 3)
 #define TD_SID          TD_DEVFN
-#define TD_ATS_CTRL     (0x100 + 6)
-#define TD_ADDR_LO      0x08
-#define TD_ADDR_HI      0x0c
-#define TD_LEN          0x10
-#define TD_SSID         0x14
-#define TD_FLAGS        0x18
-#define TD_CMD          0x1c
-#define TD_STATUS       0x20
-#define TD_BUF          0x1000
-#define TD_F_WRITE      (1u << 0)
-#define TD_F_ATS        (1u << 4)
-#define TD_F_TRANSLATED (1u << 5)
-#define TD_CMD_DMA      1
-#define TD_CMD_ATS_REQ  2
+#define TD_ATS_CTRL     (TD_ATS_CAP_OFF + 6)
 #define CMD_ATC_INV     0x40
 
 typedef struct Ta {

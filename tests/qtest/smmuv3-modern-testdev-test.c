@@ -11,49 +11,10 @@
 #include "qemu/osdep.h"
 #include "smmum-qtest-xlate.h"
 #include "qemu/bswap.h"
+#include "hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
 
 #define TD_DEVFN    (3 << 3)        /* 00:03.0 */
 #define TD_SID      TD_DEVFN
-#define TD_ATS_CAP  0x100           /* ATS Control at +6 */
-#define TD_PASID_CAP 0x110          /* PASID Control at +6 */
-
-/* Test device registers (docs/smmuv3-modern.rst). */
-#define TD_ID           0x00
-#define TD_ADDR_LO      0x08
-#define TD_ADDR_HI      0x0c
-#define TD_LEN          0x10
-#define TD_SSID         0x14
-#define TD_FLAGS        0x18
-#define TD_CMD          0x1c
-#define TD_STATUS       0x20
-#define TD_DONE         0x24
-#define TD_ATS_ADDR_LO  0x28
-#define TD_ATS_ADDR_HI  0x2c
-#define TD_ATS_INFO     0x30
-#define TD_ATC_VALID    0x34
-#define TD_TREQ_COUNT   0x38
-#define TD_ATC_HITS     0x3c
-#define TD_INV_COUNT    0x40
-#define TD_INV_DROPPED  0x44
-#define TD_INV_LAST_ID  0x48
-#define TD_INV_LAST_SIZE 0x4c
-#define TD_INV_LAST_LO  0x50
-#define TD_BUF          0x1000
-
-#define F_WRITE     (1u << 0)
-#define F_SSV       (1u << 1)
-#define F_PRIV      (1u << 2)
-#define F_INSTR     (1u << 3)
-#define F_ATS       (1u << 4)
-#define F_TRANSLATED (1u << 5)
-#define F_NW        (1u << 6)
-
-#define CMD_DMA     1
-#define CMD_ATS_REQ 2
-
-#define ST_OK       0
-#define ST_FAULT    1
-#define ST_ATS_UR   2
 
 #define EVT_F_BAD_ATS_TREQ      0x05
 #define EVT_F_STREAM_DISABLED   0x06
@@ -115,8 +76,8 @@ static void td_start(Td *d, const char *extra)
     d->bar = qpci_iomap(d->dev, 0, NULL);
     g_assert_cmphex(qpci_io_readl(d->dev, d->bar, TD_ID), ==, 0x534d5444);
     /* PASID Enable (with privileged mode), ATS Enable. */
-    td_cfgw(d, TD_PASID_CAP + 6, 0x5);
-    td_cfgw(d, TD_ATS_CAP + 6, 0x8000);
+    td_cfgw(d, TD_PASID_CAP_OFF + 6, 0x5);
+    td_cfgw(d, TD_ATS_CAP_OFF + 6, 0x8000);
 }
 
 static void td_stop(Td *d)
@@ -161,7 +122,7 @@ static uint32_t td_write_pattern(Td *d, uint64_t iova, uint32_t flags,
         }
         td_wr(d, TD_BUF + i, w);
     }
-    return td_run(d, CMD_DMA, iova, LEN, flags | F_WRITE, ssid);
+    return td_run(d, TD_CMD_DMA, iova, LEN, flags | TD_F_WRITE, ssid);
 }
 
 static bool holds(Td *d, uint64_t pa, uint8_t seed)
@@ -227,22 +188,23 @@ static void test_linear_ssids(void)
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 2);
     set_ste(&d, ste, 0);
     for (unsigned i = 1; i < G_N_ELEMENTS(ssids); i++) {
-        g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x40, F_SSV, ssids[i],
-                                          0x10 * i + 1), ==, ST_OK);
+        g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x40, TD_F_SSV, ssids[i],
+                                          0x10 * i + 1), ==, TD_ST_OK);
         g_assert_true(holds(&d, PA(i) + 0x40, 0x10 * i + 1));
     }
     g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x80, 0, 0, 0x77), ==,
-                     ST_OK);
+                     TD_ST_OK);
     g_assert_true(holds(&d, PA(0) + 0x80, 0x77));
     g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
     /* With S1DSS=0b10, PASID 0 itself is a bad SubstreamID. */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV, 0, 1), ==, ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_SSV, 0, 1), ==,
+                     TD_ST_FAULT);
     pop(&d, ev, EVT_C_BAD_SUBSTREAMID);
     g_assert_cmpuint(EV_SSID(ev), ==, 0);
 
     /* SSID 16 is beyond S1CDMax: C_BAD_SUBSTREAMID with the SSID. */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV, 16, 1), ==,
-                     ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_SSV, 16, 1), ==,
+                     TD_ST_FAULT);
     pop(&d, ev, EVT_C_BAD_SUBSTREAMID);
     g_assert_cmpuint(EV_SSV(ev), ==, 1);
     g_assert_cmpuint(EV_SSID(ev), ==, 16);
@@ -250,18 +212,18 @@ static void test_linear_ssids(void)
     /* S1DSS=0b00 (terminate): no PASID -> F_STREAM_DISABLED. */
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 0);
     set_ste(&d, ste, 0);
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, 0, 0, 2), ==, ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, 0, 0, 2), ==, TD_ST_FAULT);
     pop(&d, ev, EVT_F_STREAM_DISABLED);
     g_assert_cmpuint(EV_SSV(ev), ==, 0);
     /* ...while PASID traffic still translates. */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV, 3, 3), ==, ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_SSV, 3, 3), ==, TD_ST_OK);
     g_assert_true(holds(&d, PA(2), 3));
 
     /* S1DSS=0b01 (bypass): no PASID -> untranslated. */
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 1);
     set_ste(&d, ste, 0);
     g_assert_cmpuint(td_write_pattern(&d, PA(6) + 0x100, 0, 0, 4), ==,
-                     ST_OK);
+                     TD_ST_OK);
     g_assert_true(holds(&d, PA(6) + 0x100, 4));
     g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
     td_stop(&d);
@@ -295,15 +257,15 @@ static void test_two_level_ssids(void)
     set_ste(&d, ste, 0);
 
     for (unsigned i = 0; i < G_N_ELEMENTS(ssids); i++) {
-        g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x200, F_SSV, ssids[i],
-                                          0x20 + i), ==, ST_OK);
+        g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x200, TD_F_SSV, ssids[i],
+                                          0x20 + i), ==, TD_ST_OK);
         g_assert_true(holds(&d, PA(i) + 0x200, 0x20 + i));
     }
     g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
 
     /* L1CD 2 is invalid: SSID 2048 + 1. */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV, 2049, 1), ==,
-                     ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_SSV, 2049, 1), ==,
+                     TD_ST_FAULT);
     pop(&d, ev, EVT_C_BAD_SUBSTREAMID);
     g_assert_cmpuint(EV_SSID(ev), ==, 2049);
     td_stop(&d);
@@ -322,8 +284,8 @@ static void test_fault_record(void)
     set_ste(&d, ste, 0);
 
     /* 64 bytes from 32 below the end of the mapped page. */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0xfe0, F_SSV, 9, 0x40), ==,
-                     ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0xfe0, TD_F_SSV, 9, 0x40), ==,
+                     TD_ST_FAULT);
     g_assert_cmpuint(td_rd(&d, TD_DONE), ==, 32);
     pop(&d, ev, EVT_F_TRANSLATION);
     g_assert_cmpuint(EV_SSV(ev), ==, 1);
@@ -331,8 +293,8 @@ static void test_fault_record(void)
     g_assert_cmpuint(EV_RNW(ev), ==, 0);
     g_assert_cmphex(ev[2], ==, IOVA + 0x1000);
     /* A read of the hole: RnW=1. */
-    g_assert_cmpuint(td_run(&d, CMD_DMA, IOVA + 0x1010, 16, F_SSV, 9), ==,
-                     ST_FAULT);
+    g_assert_cmpuint(td_run(&d, TD_CMD_DMA, IOVA + 0x1010, 16, TD_F_SSV, 9), ==,
+                     TD_ST_FAULT);
     pop(&d, ev, EVT_F_TRANSLATION);
     g_assert_cmpuint(EV_RNW(ev), ==, 1);
     g_assert_cmphex(ev[2], ==, IOVA + 0x1010);
@@ -362,20 +324,20 @@ static void test_priv_instr(void)
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 0);
     set_ste(&d, ste, 0);
 
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV | F_PRIV, 4, 0x11), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_SSV | TD_F_PRIV, 4,
+                                      0x11), ==, TD_ST_OK);
     g_assert_true(holds(&d, PA(0), 0x11));
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_SSV, 4, 0x12), ==,
-                     ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_SSV, 4, 0x12), ==,
+                     TD_ST_FAULT);
     pop(&d, ev, EVT_F_PERMISSION);
     g_assert_cmpuint(EV_PNU(ev), ==, 0);
     g_assert_false(holds(&d, PA(0), 0x12));
 
     /* Data reads of the UXN page pass, instruction fetches do not. */
-    g_assert_cmpuint(td_run(&d, CMD_DMA, IOVA + 0x1000, 16, F_SSV, 4), ==,
-                     ST_OK);
-    g_assert_cmpuint(td_run(&d, CMD_DMA, IOVA + 0x1000, 16,
-                            F_SSV | F_INSTR, 4), ==, ST_FAULT);
+    g_assert_cmpuint(td_run(&d, TD_CMD_DMA, IOVA + 0x1000, 16, TD_F_SSV, 4), ==,
+                     TD_ST_OK);
+    g_assert_cmpuint(td_run(&d, TD_CMD_DMA, IOVA + 0x1000, 16,
+                            TD_F_SSV | TD_F_INSTR, 4), ==, TD_ST_FAULT);
     pop(&d, ev, EVT_F_PERMISSION);
     g_assert_cmpuint(EV_IND(ev), ==, 1);
     g_assert_cmpuint(EV_RNW(ev), ==, 1);
@@ -410,12 +372,12 @@ static void test_ats_protocol(void)
     set_ste(&d, ste, 1);
 
     /* No Write: only R. */
-    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA, 0, F_SSV | F_NW, 2), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_run(&d, TD_CMD_ATS_REQ, IOVA, 0, TD_F_SSV | TD_F_NW,
+                            2), ==, TD_ST_OK);
     g_assert_cmphex(td_rd(&d, TD_ATS_INFO) & 0x300, ==, 0x100);
     /* The Translation Request: PA(0), 4 KiB, R and W, replacing it. */
-    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA + 0x123, 0, F_SSV, 2), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_run(&d, TD_CMD_ATS_REQ, IOVA + 0x123, 0, TD_F_SSV,
+                            2), ==, TD_ST_OK);
     g_assert_cmphex(td_rd(&d, TD_ATS_ADDR_LO) |
                     (uint64_t)td_rd(&d, TD_ATS_ADDR_HI) << 32, ==,
                     PA(0) + 0x123);
@@ -425,8 +387,8 @@ static void test_ats_protocol(void)
     g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 1);
 
     /* Translated DMA hits the ATC. */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x10, F_SSV | F_ATS, 2,
-                                      0x61), ==, ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x10, TD_F_SSV | TD_F_ATS, 2,
+                                      0x61), ==, TD_ST_OK);
     g_assert_true(holds(&d, PA(0) + 0x10, 0x61));
     g_assert_cmpuint(td_rd(&d, TD_ATC_HITS), ==, 1);
     g_assert_cmpuint(td_rd(&d, TD_TREQ_COUNT), ==, 2);
@@ -435,8 +397,8 @@ static void test_ats_protocol(void)
     qtest_writeq(d.t.qts, slot, PA(1) | SMMUM_QTX_S1_RW | SMMUM_QTX_TABLE);
     smmum_qt_cmd(&d.t, CMD_TLBI_NH_ALL, 0);
     smmum_qt_sync(&d.t);
-    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x10, F_SSV | F_ATS, 2,
-                                      0x62), ==, ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x10, TD_F_SSV | TD_F_ATS, 2,
+                                      0x62), ==, TD_ST_OK);
     g_assert_true(holds(&d, PA(0) + 0x10, 0x62));
     g_assert_cmpuint(td_rd(&d, TD_INV_COUNT), ==, 0);
 
@@ -450,8 +412,8 @@ static void test_ats_protocol(void)
     g_assert_cmpuint(td_rd(&d, TD_INV_LAST_SIZE), ==, 12);
     g_assert_cmphex(td_rd(&d, TD_INV_LAST_LO), ==, (uint32_t)IOVA);
     /* Now the device asks again and gets PA(1). */
-    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x10, F_SSV | F_ATS, 2,
-                                      0x63), ==, ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x10, TD_F_SSV | TD_F_ATS, 2,
+                                      0x63), ==, TD_ST_OK);
     g_assert_true(holds(&d, PA(1) + 0x10, 0x63));
     g_assert_true(holds(&d, PA(0) + 0x10, 0x62));
     g_assert_cmpuint(td_rd(&d, TD_TREQ_COUNT), ==, 3);
@@ -497,13 +459,13 @@ static void test_split_stage(void)
     set_ste(&d, ste, 2);
     smmum_qt_wr32(&d.t, REG_CR0, smmum_qt_rd32(&d.t, REG_CR0) | CR0_ATSCHK);
 
-    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA + 0x80, 0, 0, 0), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_run(&d, TD_CMD_ATS_REQ, IOVA + 0x80, 0, 0, 0), ==,
+                     TD_ST_OK);
     g_assert_cmphex(td_rd(&d, TD_ATS_ADDR_LO) |
                     (uint64_t)td_rd(&d, TD_ATS_ADDR_HI) << 32, ==,
                     ipa + 0x80);
-    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x80, F_ATS, 0, 0x31), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0x80, TD_F_ATS, 0, 0x31), ==,
+                     TD_ST_OK);
     g_assert_true(holds(&d, PA(2) + 0x80, 0x31));
 
     /* Full ATS on the same tables: the PA, used as it is. */
@@ -512,13 +474,13 @@ static void test_split_stage(void)
     set_ste(&d, ste, 1);
     smmum_qt_cmd(&d.t, atc_inv_w0(TD_SID, false, 0), 52);
     smmum_qt_sync(&d.t);
-    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA + 0x80, 0, 0, 0), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_run(&d, TD_CMD_ATS_REQ, IOVA + 0x80, 0, 0, 0), ==,
+                     TD_ST_OK);
     g_assert_cmphex(td_rd(&d, TD_ATS_ADDR_LO) |
                     (uint64_t)td_rd(&d, TD_ATS_ADDR_HI) << 32, ==,
                     PA(2) + 0x80);
-    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0xc0, F_ATS, 0, 0x32), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA + 0xc0, TD_F_ATS, 0, 0x32), ==,
+                     TD_ST_OK);
     g_assert_true(holds(&d, PA(2) + 0xc0, 0x32));
     g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
     td_stop(&d);
@@ -543,7 +505,8 @@ static void test_atc_global(void)
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 4, 0);
     set_ste(&d, ste, 1);
 
-    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA, 0, F_SSV, 1), ==, ST_OK);
+    g_assert_cmpuint(td_run(&d, TD_CMD_ATS_REQ, IOVA, 0, TD_F_SSV, 1), ==,
+                     TD_ST_OK);
     g_assert_cmphex(td_rd(&d, TD_ATS_INFO) & 0xb00, ==, 0xb00); /* R W G */
     g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 1);
     smmum_qt_cmd(&d.t, atc_inv_w0(TD_SID, true, 3), IOVA);
@@ -597,10 +560,12 @@ static void test_eats0_refuses(void)
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
     set_ste(&d, ste, 0);
 
-    g_assert_cmpuint(td_run(&d, CMD_ATS_REQ, IOVA, 0, 0, 0), ==, ST_ATS_UR);
+    g_assert_cmpuint(td_run(&d, TD_CMD_ATS_REQ, IOVA, 0, 0, 0), ==,
+                     TD_ST_ATS_UR);
     pop(&d, ev, EVT_F_BAD_ATS_TREQ);
     g_assert_cmphex(ev[2], ==, IOVA);
-    g_assert_cmpuint(td_write_pattern(&d, IOVA, F_ATS, 0, 1), ==, ST_ATS_UR);
+    g_assert_cmpuint(td_write_pattern(&d, IOVA, TD_F_ATS, 0, 1), ==,
+                     TD_ST_ATS_UR);
     pop(&d, ev, EVT_F_BAD_ATS_TREQ);
     g_assert_cmpuint(td_rd(&d, TD_ATC_VALID), ==, 0);
 
@@ -608,16 +573,16 @@ static void test_eats0_refuses(void)
     smmum_qt_wr32(&d.t, REG_CR0, smmum_qt_rd32(&d.t, REG_CR0) | CR0_ATSCHK);
     g_assert_cmphex(smmum_qt_rd32(&d.t, REG_CR0ACK) & CR0_ATSCHK, ==,
                     CR0_ATSCHK);
-    g_assert_cmpuint(td_write_pattern(&d, PA(1), F_TRANSLATED, 0, 5), ==,
-                     ST_FAULT);
+    g_assert_cmpuint(td_write_pattern(&d, PA(1), TD_F_TRANSLATED, 0, 5), ==,
+                     TD_ST_FAULT);
     pop(&d, ev, EVT_F_TRANSL_FORBIDDEN);
     g_assert_cmphex(ev[2], ==, PA(1));
     g_assert_false(holds(&d, PA(1), 5));
     /* With EATS=1 the same write passes. */
     smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
     set_ste(&d, ste, 1);
-    g_assert_cmpuint(td_write_pattern(&d, PA(1), F_TRANSLATED, 0, 5), ==,
-                     ST_OK);
+    g_assert_cmpuint(td_write_pattern(&d, PA(1), TD_F_TRANSLATED, 0, 5), ==,
+                     TD_ST_OK);
     g_assert_true(holds(&d, PA(1), 5));
     g_assert_cmpuint(smmum_qt_events(&d.t), ==, 0);
     td_stop(&d);
