@@ -137,7 +137,8 @@ fi
 
 # ---- the exerciser, against this kernel's uAPI headers ----
 src="$SMMU_TOP/tests/guest/iommufd"
-xkey=$( (cat "$src"/*; echo "$HDRDIR") | hash_stdin)
+xkey=$( (cat "$src"/* "$src/../vfio-common.h"; echo "$HDRDIR") |
+       hash_stdin)
 xdir="$SMMU_CACHE/iommufd-extra/$xkey"
 if [ ! -f "$xdir/.done" ]; then
     rm -rf "$xdir"

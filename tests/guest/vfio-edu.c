@@ -45,32 +45,14 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
-#define EDU_ID          0x00
-#define EDU_LIVENESS    0x04
-#define EDU_DMA_SRC     0x80
-#define EDU_DMA_DST     0x88
-#define EDU_DMA_CNT     0x90
-#define EDU_DMA_CMD     0x98
-#define EDU_CMD_START   0x1
-#define EDU_CMD_TO_RAM  0x2
-#define EDU_BUF         0x40000ULL
+#include "vfio-common.h"
 
 #define PAGE            4096
 /* Below 256 MiB (edu's default mask) and clear of the 0x8000000 MSI window. */
 #define IOVA_A          0x4000000ULL
 #define IOVA_C          0x5000000ULL
 
-/* edu's BAR 0, mmap()ed MMIO: volatile so every access reaches the device */
-static volatile uint8_t *bar0;
 static int failures;
-
-static double uptime(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void step(const char *fmt, ...)
 {
@@ -99,63 +81,6 @@ static void check(const char *name, int ok, const char *fmt, ...)
     }
 }
 
-/* Device registers: each access must be one MMIO access (volatile). */
-static uint32_t rd32(unsigned off)
-{
-    return *(volatile uint32_t *)(bar0 + off); /* MMIO */
-}
-
-static void wr32(unsigned off, uint32_t v)
-{
-    *(volatile uint32_t *)(bar0 + off) = v; /* MMIO */
-}
-
-static uint64_t rd64(unsigned off)
-{
-    return *(volatile uint64_t *)(bar0 + off); /* MMIO */
-}
-
-static void wr64(unsigned off, uint64_t v)
-{
-    *(volatile uint64_t *)(bar0 + off) = v; /* MMIO */
-}
-
-/*
- * Run one edu DMA and wait for the engine to go idle.  edu completes a
- * transfer from a virtual-time timer; the wall-clock bound only stops a
- * hang.
- */
-static int edu_dma(uint64_t src, uint64_t dst, uint64_t cnt, int to_ram)
-{
-    double deadline = uptime() + 30.0;
-    struct timespec ms = { 0, 1000000 };
-
-    wr64(EDU_DMA_SRC, src);
-    wr64(EDU_DMA_DST, dst);
-    wr64(EDU_DMA_CNT, cnt);
-    wr64(EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
-    while (rd64(EDU_DMA_CMD) & EDU_CMD_START) {
-        if (uptime() > deadline) {
-            return -1;
-        }
-        nanosleep(&ms, NULL);
-    }
-    return 0;
-}
-
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-    uint32_t x = seed * 2654435761u + 1;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        p[i] = x >> 24;
-    }
-}
-
 static int dma_map(int container, void *vaddr, uint64_t iova, uint64_t size)
 {
     struct vfio_iommu_type1_dma_map map = {
@@ -181,22 +106,6 @@ static long long dma_unmap(int container, uint64_t iova, uint64_t size)
         return -1;
     }
     return unmap.size;
-}
-
-static int group_of(const char *bdf)
-{
-    char path[PATH_MAX], link[PATH_MAX];
-    const char *slash;
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-    n = readlink(path, link, sizeof(link) - 1);
-    if (n < 0) {
-        return -1;
-    }
-    link[n] = 0;
-    slash = strrchr(link, '/');
-    return atoi(slash ? slash + 1 : link);
 }
 
 /* One open/attach/map/DMA/unmap/detach/close round; 0 on success. */

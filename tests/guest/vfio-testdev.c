@@ -37,6 +37,8 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
+#include "vfio-common.h"
+
 #define TD_ID           0x00
 #define TD_CTL_STATE    0x04
 #define TD_ADDR_LO      0x08
@@ -60,7 +62,6 @@
 #define LEN             256
 #define IOVA            0x6000000ULL
 
-static volatile uint8_t *bar0;
 static int failures;
 
 static void check(const char *name, int ok, const char *fmt, ...)
@@ -76,16 +77,6 @@ static void check(const char *name, int ok, const char *fmt, ...)
     if (!ok) {
         failures++;
     }
-}
-
-static uint32_t rd32(unsigned off)
-{
-    return *(volatile uint32_t *)(bar0 + off); /* MMIO */
-}
-
-static void wr32(unsigned off, uint32_t v)
-{
-    *(volatile uint32_t *)(bar0 + off) = v; /* MMIO */
 }
 
 /* One DMA of LEN bytes at iova; the device's status. */
@@ -120,22 +111,6 @@ static int holds(const uint8_t *p, uint8_t seed)
         }
     }
     return 1;
-}
-
-static int group_of(const char *bdf)
-{
-    char path[PATH_MAX], link[PATH_MAX];
-    const char *slash;
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-    n = readlink(path, link, sizeof(link) - 1);
-    if (n < 0) {
-        return -1;
-    }
-    link[n] = 0;
-    slash = strrchr(link, '/');
-    return atoi(slash ? slash + 1 : link);
 }
 
 int main(int argc, char **argv)

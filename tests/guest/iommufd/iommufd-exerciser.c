@@ -59,15 +59,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
-#define EDU_ID          0x00
-#define EDU_LIVENESS    0x04
-#define EDU_DMA_SRC     0x80
-#define EDU_DMA_DST     0x88
-#define EDU_DMA_CNT     0x90
-#define EDU_DMA_CMD     0x98
-#define EDU_CMD_START   0x1
-#define EDU_CMD_TO_RAM  0x2
-#define EDU_BUF         0x40000ULL
+#include "../vfio-common.h"
 
 #define PAGE            4096ULL
 #define BUF_PAGES       16
@@ -110,7 +102,6 @@
 #define CMD_TLBI_NH_VA  0x12
 #define EVT_F_TRANSLATION 0x10
 
-static volatile uint8_t *bar0; /* edu BAR 0: every access is MMIO */
 static int failures, nstep;
 static int iommufd = -1, devfd = -1;
 static uint32_t dev_id;
@@ -128,14 +119,6 @@ static uint64_t vcnt(void)
     asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
     asm volatile("mrs %0, cntfrq_el0" : "=r"(f));
     return f ? (uint64_t)((unsigned __int128)v * 1000000000u / f) : v;
-}
-
-static double uptime(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* The counter value of the current step's first ioctl. */
@@ -169,53 +152,6 @@ static void result(const char *name, const char *res, const char *fmt, ...)
 #define FAIL(n, ...) result(n, "FAIL", __VA_ARGS__)
 #define SKIP(n, ...) result(n, "SKIP", __VA_ARGS__)
 #define CHECK(n, ok, ...) result(n, (ok) ? "PASS" : "FAIL", __VA_ARGS__)
-
-/* edu's registers: each access one MMIO access. */
-static uint32_t rd32(unsigned off)
-{
-    return *(volatile uint32_t *)(bar0 + off); /* MMIO */
-}
-
-static uint64_t rd64(unsigned off)
-{
-    return *(volatile uint64_t *)(bar0 + off); /* MMIO */
-}
-
-static void wr64(unsigned off, uint64_t v)
-{
-    *(volatile uint64_t *)(bar0 + off) = v; /* MMIO */
-}
-
-/* One edu DMA; -1 when the engine hangs (wall-clock bound only). */
-static int edu_dma(uint64_t src, uint64_t dst, uint64_t cnt, int to_ram)
-{
-    double deadline = uptime() + 30.0;
-    struct timespec ms = { 0, 1000000 };
-
-    wr64(EDU_DMA_SRC, src);
-    wr64(EDU_DMA_DST, dst);
-    wr64(EDU_DMA_CNT, cnt);
-    wr64(EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
-    while (rd64(EDU_DMA_CMD) & EDU_CMD_START) {
-        if (uptime() > deadline) {
-            return -1;
-        }
-        nanosleep(&ms, NULL);
-    }
-    return 0;
-}
-
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-    uint32_t x = seed * 2654435761u + 1;
-
-    for (size_t i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        p[i] = x >> 24;
-    }
-}
 
 static uint8_t *page(unsigned i)
 {
@@ -868,11 +804,6 @@ out:
 #define TD_BUF          0x1000
 #define TD_F_WRITE      (1u << 0)
 #define TD_F_SSV        (1u << 1)
-
-static void wr32(unsigned off, uint32_t v)
-{
-    *(volatile uint32_t *)(bar0 + off) = v; /* MMIO */
-}
 
 /* The endpoint writes 256 bytes of seed's pattern to addr; its STATUS. */
 static uint32_t td_write(uint64_t addr, int ssv, uint32_t ssid,
