@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "smmum-inspect.h"
+#include "smmum-json.h"
 #include "smmum-int.h"
 #include "smmum-regs.h"
 #include "smmum-queue.h"
@@ -30,47 +31,6 @@ typedef struct Insp {
 } Insp;
 
 /* ---- JSON helpers ---- */
-
-static void add_hex(JsonBuilder *b, const char *name, uint64_t v)
-{
-    char buf[24];
-
-    g_snprintf(buf, sizeof(buf), "0x%" G_GINT64_MODIFIER "x", v);
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, buf);
-}
-
-static void add_uint(JsonBuilder *b, const char *name, uint64_t v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, (gint64)v);
-}
-
-static void add_bool(JsonBuilder *b, const char *name, bool v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_boolean_value(b, v);
-}
-
-static void add_str(JsonBuilder *b, const char *name, const char *v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, v);
-}
-
-static void add_words(JsonBuilder *b, const char *name, const uint64_t *w,
-                      unsigned n)
-{
-    char buf[24];
-
-    json_builder_set_member_name(b, name);
-    json_builder_begin_array(b);
-    for (unsigned i = 0; i < n; i++) {
-        g_snprintf(buf, sizeof(buf), "0x%016" G_GINT64_MODIFIER "x", w[i]);
-        json_builder_add_string_value(b, buf);
-    }
-    json_builder_end_array(b);
-}
 
 static void begin(JsonBuilder *b, const char *name)
 {
@@ -144,14 +104,14 @@ static const char *abort_why_name(uint8_t w)
     return "?";
 }
 
-#define F(b, m, f) add_uint(b, #f, (m)->f)
-#define FX(b, m, f) add_hex(b, #f, (m)->f)
+#define F(b, m, f) smmum_json_int(b, #f, (m)->f)
+#define FX(b, m, f) smmum_json_hex(b, #f, (m)->f)
 
 static void ste_meaning(JsonBuilder *b, const SmmumSteMeaning *m)
 {
     json_builder_begin_object(b);
-    add_str(b, "outcome", outcome_name(m->outcome));
-    add_str(b, "abort_why", abort_why_name(m->abort_why));
+    smmum_json_str(b, "outcome", outcome_name(m->outcome));
+    smmum_json_str(b, "abort_why", abort_why_name(m->abort_why));
     F(b, m, illegal_code);
     begin(b, "regime");
     F(b, &m->regime, config);
@@ -212,8 +172,8 @@ static void ste_meaning(JsonBuilder *b, const SmmumSteMeaning *m)
 static void cd_meaning(JsonBuilder *b, const SmmumCdMeaning *m)
 {
     json_builder_begin_object(b);
-    add_str(b, "outcome", outcome_name(m->outcome));
-    add_str(b, "abort_why", abort_why_name(m->abort_why));
+    smmum_json_str(b, "outcome", outcome_name(m->outcome));
+    smmum_json_str(b, "abort_why", abort_why_name(m->abort_why));
     F(b, m, illegal_code);
     begin(b, "regime");
     F(b, &m->regime, asid);
@@ -420,8 +380,8 @@ static bool ste_addr(Insp *in, const SmmumStrtabGeom *g, uint32_t sid,
     }
     smmum_l1std_decode(&in->idr, w, &l1);
     begin(b, "l1std");
-    add_hex(b, "addr", l1addr);
-    add_words(b, "words", &w, 1);
+    smmum_json_hex(b, "addr", l1addr);
+    smmum_json_words(b, "words", &w, 1);
     json_builder_set_member_name(b, "meaning");
     l1_meaning(b, &l1);
     json_builder_end_object(b);
@@ -451,7 +411,7 @@ static void write_cds(Insp *in, uint32_t sid, const SmmumSteMeaning *ste)
 
     smmum_cfgcache_foreach(cc, cache_ids_fn, &cached);
     begin(b, "cds");
-    add_bool(b, "table_is_ipa", ipa);
+    smmum_json_bool(b, "table_is_ipa", ipa);
     if (stage1 && !ipa) {
         uint64_t count = ste->regime.s1_cd_max ?
                          1ULL << ste->regime.s1_cd_max : 1;
@@ -510,7 +470,7 @@ static void write_cds(Insp *in, uint32_t sid, const SmmumSteMeaning *ste)
         bool have = false;
 
         json_builder_begin_object(b);
-        add_uint(b, "ssid", ssid);
+        smmum_json_int(b, "ssid", ssid);
         if (stage1 && !ipa) {
             smmum_cd_locate(ste, ssid, &loc);
             if (loc.two_level) {
@@ -520,8 +480,8 @@ static void write_cds(Insp *in, uint32_t sid, const SmmumSteMeaning *ste)
                 if (rd(in, loc.l1cd_addr, &d, 1)) {
                     smmum_l1cd_decode(&in->idr, d, &l1);
                     begin(b, "l1cd");
-                    add_hex(b, "addr", loc.l1cd_addr);
-                    add_words(b, "words", &d, 1);
+                    smmum_json_hex(b, "addr", loc.l1cd_addr);
+                    smmum_json_words(b, "words", &d, 1);
                     json_builder_set_member_name(b, "meaning");
                     l1_meaning(b, &l1);
                     json_builder_end_object(b);
@@ -538,8 +498,8 @@ static void write_cds(Insp *in, uint32_t sid, const SmmumSteMeaning *ste)
         json_builder_set_member_name(b, "memory");
         if (have) {
             json_builder_begin_object(b);
-            add_hex(b, "addr", addr);
-            add_words(b, "words", w, 8);
+            smmum_json_hex(b, "addr", addr);
+            smmum_json_words(b, "words", w, 8);
             smmum_cd_decode(&in->idr, &ctx, w, &m);
             json_builder_set_member_name(b, "meaning");
             cd_meaning(b, &m);
@@ -550,12 +510,12 @@ static void write_cds(Insp *in, uint32_t sid, const SmmumSteMeaning *ste)
         json_builder_set_member_name(b, "cached");
         if (ce) {
             json_builder_begin_object(b);
-            add_hex(b, "addr", ce->addr);
-            add_words(b, "words", ce->words, 8);
+            smmum_json_hex(b, "addr", ce->addr);
+            smmum_json_words(b, "words", ce->words, 8);
             json_builder_set_member_name(b, "meaning");
             cd_meaning(b, &ce->m.cd);
-            add_bool(b, "same_as_memory", have && ce->addr == addr &&
-                     !memcmp(ce->words, w, sizeof(w)));
+            smmum_json_bool(b, "same_as_memory", have && ce->addr == addr &&
+                            !memcmp(ce->words, w, sizeof(w)));
             json_builder_end_object(b);
         } else {
             json_builder_add_null_value(b);
@@ -564,7 +524,7 @@ static void write_cds(Insp *in, uint32_t sid, const SmmumSteMeaning *ste)
         listed++;
     }
     json_builder_end_array(b);
-    add_uint(b, "omitted", ids->len - listed);
+    smmum_json_int(b, "omitted", ids->len - listed);
     json_builder_end_object(b);
     g_array_free(ids, TRUE);
     g_array_free(cached.ids, TRUE);
@@ -582,10 +542,10 @@ static void write_streams(Insp *in)
 
     smmum_strtab_geom(&in->idr, s->strtab_base, s->strtab_base_cfg, &g);
     begin(b, "strtab");
-    add_str(b, "format", g.two_level ? "2-level" : "linear");
-    add_hex(b, "base", g.base);
-    add_uint(b, "log2size", g.log2size);
-    add_uint(b, "split", g.two_level ? g.split : 0);
+    smmum_json_str(b, "format", g.two_level ? "2-level" : "linear");
+    smmum_json_hex(b, "base", g.base);
+    smmum_json_int(b, "log2size", g.log2size);
+    smmum_json_int(b, "split", g.two_level ? g.split : 0);
     json_builder_end_object(b);
 
     if (g.base) {
@@ -607,30 +567,30 @@ static void write_streams(Insp *in)
         bool have;
 
         json_builder_begin_object(b);
-        add_uint(b, "sid", sid);
+        smmum_json_int(b, "sid", sid);
         have = ste_addr(in, &g, sid, &addr, &why) && rd(in, addr, w, 8);
         json_builder_set_member_name(b, "memory");
         if (have) {
             json_builder_begin_object(b);
-            add_hex(b, "addr", addr);
-            add_words(b, "words", w, 8);
+            smmum_json_hex(b, "addr", addr);
+            smmum_json_words(b, "words", w, 8);
             smmum_ste_decode(&in->idr, w, &m);
             json_builder_set_member_name(b, "meaning");
             ste_meaning(b, &m);
             json_builder_end_object(b);
         } else {
             json_builder_add_null_value(b);
-            add_str(b, "memory_why", why);
+            smmum_json_str(b, "memory_why", why);
         }
         json_builder_set_member_name(b, "cached");
         if (ce) {
             json_builder_begin_object(b);
-            add_hex(b, "addr", ce->addr);
-            add_words(b, "words", ce->words, 8);
+            smmum_json_hex(b, "addr", ce->addr);
+            smmum_json_words(b, "words", ce->words, 8);
             json_builder_set_member_name(b, "meaning");
             ste_meaning(b, &ce->m.ste);
-            add_bool(b, "same_as_memory", have && ce->addr == addr &&
-                     !memcmp(ce->words, w, sizeof(w)));
+            smmum_json_bool(b, "same_as_memory", have && ce->addr == addr &&
+                            !memcmp(ce->words, w, sizeof(w)));
             json_builder_end_object(b);
         } else {
             json_builder_add_null_value(b);
@@ -643,8 +603,8 @@ static void write_streams(Insp *in)
         listed++;
     }
     json_builder_end_array(b);
-    add_uint(b, "streams_omitted", ids->len - listed);
-    add_uint(b, "abort_stes", in->abort_stes);
+    smmum_json_int(b, "streams_omitted", ids->len - listed);
+    smmum_json_int(b, "abort_stes", in->abort_stes);
     g_array_free(ids, TRUE);
     g_array_free(cached.ids, TRUE);
 }
@@ -660,21 +620,23 @@ static void write_queue(Insp *in, const char *name, const SmmumQueue *q,
     uint32_t err = SMMUM_EX(q->cons, SMMUM_CMDQ_CONS_ERR, 7);
 
     begin(b, name);
-    add_bool(b, "enabled", enabled);
-    add_hex(b, "base", q->base);
-    add_hex(b, "addr", smmum_q_entry_addr(q->base, log2, cmdq ? 4 : 5, 0));
-    add_uint(b, "log2size", log2);
-    add_hex(b, "prod", q->prod);
-    add_hex(b, "cons", q->cons);
-    add_uint(b, "prod_index", smmum_q_idx(q->prod, log2));
-    add_bool(b, "prod_wrap", smmum_q_wrap(q->prod, log2));
-    add_uint(b, "cons_index", smmum_q_idx(q->cons, log2));
-    add_bool(b, "cons_wrap", smmum_q_wrap(q->cons, log2));
-    add_uint(b, "entries", smmum_q_count(q->prod, q->cons, log2));
+    smmum_json_bool(b, "enabled", enabled);
+    smmum_json_hex(b, "base", q->base);
+    smmum_json_hex(b, "addr",
+                   smmum_q_entry_addr(q->base, log2, cmdq ? 4 : 5, 0));
+    smmum_json_int(b, "log2size", log2);
+    smmum_json_hex(b, "prod", q->prod);
+    smmum_json_hex(b, "cons", q->cons);
+    smmum_json_int(b, "prod_index", smmum_q_idx(q->prod, log2));
+    smmum_json_bool(b, "prod_wrap", smmum_q_wrap(q->prod, log2));
+    smmum_json_int(b, "cons_index", smmum_q_idx(q->cons, log2));
+    smmum_json_bool(b, "cons_wrap", smmum_q_wrap(q->cons, log2));
+    smmum_json_int(b, "entries", smmum_q_count(q->prod, q->cons, log2));
     if (cmdq) {
-        add_str(b, "error", err < G_N_ELEMENTS(errs) ? errs[err] : "?");
+        smmum_json_str(b, "error", err < G_N_ELEMENTS(errs) ? errs[err] : "?");
     } else {
-        add_bool(b, "overflow", ((q->prod ^ q->cons) & SMMUM_Q_OVFLG) != 0);
+        smmum_json_bool(b, "overflow",
+                        ((q->prod ^ q->cons) & SMMUM_Q_OVFLG) != 0);
     }
     json_builder_end_object(b);
 }
@@ -698,24 +660,25 @@ static void write_regs(Insp *in)
     SmmumCore *s = in->s;
     uint32_t active = (s->gerror ^ s->gerrorn) & SMMUM_GERROR_MASK;
 
-    add_words(b, "idr", (uint64_t[]) { s->idr[0], s->idr[1], s->idr[2],
-                                       s->idr[3], s->idr[4], s->idr[5] }, 6);
+    smmum_json_words(b, "idr", (uint64_t[]) { s->idr[0], s->idr[1],
+                                              s->idr[2], s->idr[3],
+                                              s->idr[4], s->idr[5] }, 6);
     begin(b, "regs");
-    add_hex(b, "cr0", s->cr0);
-    add_hex(b, "cr0ack", s->cr0ack);
-    add_hex(b, "cr1", s->cr1);
-    add_hex(b, "cr2", s->cr2);
-    add_hex(b, "gbpa", s->gbpa);
-    add_hex(b, "irq_ctrl", s->irq_ctrl);
-    add_hex(b, "irq_ctrlack", s->irq_ctrlack);
-    add_hex(b, "strtab_base", s->strtab_base);
-    add_hex(b, "strtab_base_cfg", s->strtab_base_cfg);
-    add_bool(b, "smmuen", s->cr0ack & SMMUM_CR0_SMMUEN);
-    add_bool(b, "gbpa_abort", s->gbpa & SMMUM_GBPA_ABORT);
+    smmum_json_hex(b, "cr0", s->cr0);
+    smmum_json_hex(b, "cr0ack", s->cr0ack);
+    smmum_json_hex(b, "cr1", s->cr1);
+    smmum_json_hex(b, "cr2", s->cr2);
+    smmum_json_hex(b, "gbpa", s->gbpa);
+    smmum_json_hex(b, "irq_ctrl", s->irq_ctrl);
+    smmum_json_hex(b, "irq_ctrlack", s->irq_ctrlack);
+    smmum_json_hex(b, "strtab_base", s->strtab_base);
+    smmum_json_hex(b, "strtab_base_cfg", s->strtab_base_cfg);
+    smmum_json_bool(b, "smmuen", s->cr0ack & SMMUM_CR0_SMMUEN);
+    smmum_json_bool(b, "gbpa_abort", s->gbpa & SMMUM_GBPA_ABORT);
     json_builder_end_object(b);
     begin(b, "gerror");
-    add_hex(b, "gerror", s->gerror);
-    add_hex(b, "gerrorn", s->gerrorn);
+    smmum_json_hex(b, "gerror", s->gerror);
+    smmum_json_hex(b, "gerrorn", s->gerrorn);
     json_builder_set_member_name(b, "active");
     json_builder_begin_array(b);
     for (unsigned i = 0; i < G_N_ELEMENTS(gerr); i++) {
@@ -756,13 +719,13 @@ static void cc_entry_fn(void *opaque, const SmmumCcEntry *e)
     }
     l->listed++;
     json_builder_begin_object(b);
-    add_str(b, "kind", cc_kind_name(e->kind));
-    add_uint(b, "sid", e->sid);
-    add_uint(b, "sub", e->sub);
-    add_uint(b, "lo", e->lo);
-    add_uint(b, "hi", e->hi);
-    add_hex(b, "addr", e->addr);
-    add_words(b, "words", e->words, l1 ? 1 : 8);
+    smmum_json_str(b, "kind", cc_kind_name(e->kind));
+    smmum_json_int(b, "sid", e->sid);
+    smmum_json_int(b, "sub", e->sub);
+    smmum_json_int(b, "lo", e->lo);
+    smmum_json_int(b, "hi", e->hi);
+    smmum_json_hex(b, "addr", e->addr);
+    smmum_json_words(b, "words", e->words, l1 ? 1 : 8);
     json_builder_set_member_name(b, "meaning");
     if (e->kind == SMMUM_CC_STE) {
         ste_meaning(b, &e->m.ste);
@@ -784,17 +747,17 @@ static void tlb_entry_fn(void *opaque, const SmmumIotlbEntry *e)
     }
     l->listed++;
     json_builder_begin_object(b);
-    add_str(b, "stage", e->tag.stage == SMMUM_TLB_S2 ? "s2" : "s1");
-    add_str(b, "regime", e->tag.regime == SMMUM_TLB_EL2 ? "el2" : "el1");
-    add_uint(b, "vmid", e->tag.vmid);
-    add_uint(b, "asid", e->tag.asid);
-    add_bool(b, "global", e->global);
-    add_hex(b, "iova", e->iova);
-    add_hex(b, "pa", e->pa);
-    add_uint(b, "size_log2", e->size_shift);
-    add_uint(b, "granule_log2", e->granule);
-    add_uint(b, "level", e->level);
-    add_hex(b, "perm", e->perm);
+    smmum_json_str(b, "stage", e->tag.stage == SMMUM_TLB_S2 ? "s2" : "s1");
+    smmum_json_str(b, "regime", e->tag.regime == SMMUM_TLB_EL2 ? "el2" : "el1");
+    smmum_json_int(b, "vmid", e->tag.vmid);
+    smmum_json_int(b, "asid", e->tag.asid);
+    smmum_json_bool(b, "global", e->global);
+    smmum_json_hex(b, "iova", e->iova);
+    smmum_json_hex(b, "pa", e->pa);
+    smmum_json_int(b, "size_log2", e->size_shift);
+    smmum_json_int(b, "granule_log2", e->granule);
+    smmum_json_int(b, "level", e->level);
+    smmum_json_hex(b, "perm", e->perm);
     json_builder_end_object(b);
 }
 
@@ -805,26 +768,26 @@ static void write_caches(Insp *in)
     ListCtx l = { .in = in, .cap = in->lim.cache };
 
     begin(b, "cfgcache");
-    add_uint(b, "count", smmum_cfgcache_count(s->cfgcache));
-    add_uint(b, "capacity", s->cfg.cfgcache_size);
-    add_bool(b, "sticky", s->cfg.cfgcache_sticky);
-    add_uint(b, "evictions", smmum_cfgcache_evictions(s->cfgcache));
+    smmum_json_int(b, "count", smmum_cfgcache_count(s->cfgcache));
+    smmum_json_int(b, "capacity", s->cfg.cfgcache_size);
+    smmum_json_bool(b, "sticky", s->cfg.cfgcache_sticky);
+    smmum_json_int(b, "evictions", smmum_cfgcache_evictions(s->cfgcache));
     json_builder_set_member_name(b, "entries");
     json_builder_begin_array(b);
     smmum_cfgcache_foreach(s->cfgcache, cc_entry_fn, &l);
     json_builder_end_array(b);
-    add_uint(b, "omitted", l.total - l.listed);
+    smmum_json_int(b, "omitted", l.total - l.listed);
     json_builder_end_object(b);
 
     l = (ListCtx) { .in = in, .cap = in->lim.iotlb };
     begin(b, "iotlb");
-    add_uint(b, "count", smmum_iotlb_count(s->iotlb));
-    add_uint(b, "capacity", s->cfg.iotlb_size);
+    smmum_json_int(b, "count", smmum_iotlb_count(s->iotlb));
+    smmum_json_int(b, "capacity", s->cfg.iotlb_size);
     json_builder_set_member_name(b, "entries");
     json_builder_begin_array(b);
     smmum_iotlb_foreach(s->iotlb, tlb_entry_fn, &l);
     json_builder_end_array(b);
-    add_uint(b, "omitted", l.total - l.listed);
+    smmum_json_int(b, "omitted", l.total - l.listed);
     json_builder_end_object(b);
 }
 
@@ -871,23 +834,23 @@ static void write_tear(Insp *in, SmmumTear *t)
     }
     smmum_tear_get_counters(t, &c);
     json_builder_begin_object(b);
-    add_str(b, "mode", smmum_tear_mode_name(smmum_tear_mode(t)));
+    smmum_json_str(b, "mode", smmum_tear_mode_name(smmum_tear_mode(t)));
     begin(b, "counters");
     for (int i = 0; i < SMMUM_TEAR_CLASS__MAX; i++) {
         g_autofree char *n = g_strdup_printf("tears_%s",
                                              smmum_tear_class_name(i));
-        add_uint(b, n, c.tears[i]);
+        smmum_json_int(b, n, c.tears[i]);
     }
     for (int i = 0; i < SMMUM_TEAR_REC__MAX; i++) {
-        add_uint(b, smmum_tear_rec_type_name(i), c.records[i]);
+        smmum_json_int(b, smmum_tear_rec_type_name(i), c.records[i]);
     }
-    add_uint(b, "hitless", c.hitless);
-    add_uint(b, "breaking", c.breaking);
-    add_uint(b, "windows", c.windows);
-    add_uint(b, "states", c.states);
-    add_uint(b, "approximate_windows", c.approximate);
+    smmum_json_int(b, "hitless", c.hitless);
+    smmum_json_int(b, "breaking", c.breaking);
+    smmum_json_int(b, "windows", c.windows);
+    smmum_json_int(b, "states", c.states);
+    smmum_json_int(b, "approximate_windows", c.approximate);
     json_builder_end_object(b);
-    add_uint(b, "views", c.views);
+    smmum_json_int(b, "views", c.views);
 
     open = g_array_new(FALSE, FALSE, sizeof(SmmumTearViewInfo));
     smmum_tear_foreach_view(t, collect_view_fn, open);
@@ -899,25 +862,25 @@ static void write_tear(Insp *in, SmmumTear *t)
                                                      SmmumTearViewInfo, i);
 
         json_builder_begin_object(b);
-        add_str(b, "view", smmum_tear_view_name(vi->kind));
-        add_uint(b, "sid", vi->sid);
-        add_uint(b, vi->kind == SMMUM_TEAR_VIEW_CD ? "ssid" : "index",
-                 vi->idx);
-        add_hex(b, "addr", vi->addr);
-        add_bool(b, "reachable", vi->reachable);
-        add_bool(b, "cfgi_pending", vi->pending);
-        add_bool(b, "transition", vi->transition);
-        add_bool(b, "missing_invalidation", vi->missing_inval);
-        add_uint(b, "windows_closed", vi->window);
-        add_uint(b, "values", vi->values);
-        add_uint(b, "txns", vi->txns);
-        add_words(b, "start", vi->a, vi->nwords);
-        add_words(b, "now", vi->cur, vi->nwords);
+        smmum_json_str(b, "view", smmum_tear_view_name(vi->kind));
+        smmum_json_int(b, "sid", vi->sid);
+        smmum_json_int(b, vi->kind == SMMUM_TEAR_VIEW_CD ? "ssid" : "index",
+                       vi->idx);
+        smmum_json_hex(b, "addr", vi->addr);
+        smmum_json_bool(b, "reachable", vi->reachable);
+        smmum_json_bool(b, "cfgi_pending", vi->pending);
+        smmum_json_bool(b, "transition", vi->transition);
+        smmum_json_bool(b, "missing_invalidation", vi->missing_inval);
+        smmum_json_int(b, "windows_closed", vi->window);
+        smmum_json_int(b, "values", vi->values);
+        smmum_json_int(b, "txns", vi->txns);
+        smmum_json_words(b, "start", vi->a, vi->nwords);
+        smmum_json_words(b, "now", vi->cur, vi->nwords);
         json_builder_end_object(b);
         listed++;
     }
     json_builder_end_array(b);
-    add_uint(b, "open_windows_omitted", open->len - listed);
+    smmum_json_int(b, "open_windows_omitted", open->len - listed);
     json_builder_end_object(b);
     g_array_free(open, TRUE);
 }
@@ -926,9 +889,6 @@ char *smmum_inspect_json(SmmumCore *s, SmmumTear *tear,
                          const SmmumInspectLimits *lim)
 {
     Insp in = { .s = s };
-    JsonGenerator *gen;
-    JsonNode *root;
-    char *text;
 
     if (lim) {
         in.lim = *lim;
@@ -943,29 +903,22 @@ char *smmum_inspect_json(SmmumCore *s, SmmumTear *tear,
     in.b = json_builder_new();
 
     json_builder_begin_object(in.b);
-    add_uint(in.b, "schema", 1);
+    smmum_json_int(in.b, "schema", 1);
     write_regs(&in);
     write_streams(&in);
     write_caches(&in);
     write_tear(&in, tear);
     begin(in.b, "limits");
-    add_uint(in.b, "streams", in.lim.streams);
-    add_uint(in.b, "cds", in.lim.cds);
-    add_uint(in.b, "cache", in.lim.cache);
-    add_uint(in.b, "iotlb", in.lim.iotlb);
-    add_uint(in.b, "windows", in.lim.windows);
-    add_uint(in.b, "scan", in.lim.scan);
-    add_uint(in.b, "scanned", in.scanned);
-    add_bool(in.b, "scan_truncated", in.scan_truncated);
+    smmum_json_int(in.b, "streams", in.lim.streams);
+    smmum_json_int(in.b, "cds", in.lim.cds);
+    smmum_json_int(in.b, "cache", in.lim.cache);
+    smmum_json_int(in.b, "iotlb", in.lim.iotlb);
+    smmum_json_int(in.b, "windows", in.lim.windows);
+    smmum_json_int(in.b, "scan", in.lim.scan);
+    smmum_json_int(in.b, "scanned", in.scanned);
+    smmum_json_bool(in.b, "scan_truncated", in.scan_truncated);
     json_builder_end_object(in.b);
     json_builder_end_object(in.b);
 
-    root = json_builder_get_root(in.b);
-    gen = json_generator_new();
-    json_generator_set_root(gen, root);
-    text = json_generator_to_data(gen, NULL);
-    g_object_unref(gen);
-    json_node_unref(root);
-    g_object_unref(in.b);
-    return text;
+    return smmum_json_finish(in.b);
 }
