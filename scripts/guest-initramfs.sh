@@ -122,7 +122,10 @@ bbver=$(readlink "$SMMU_CACHE/busybox/current")
 
 guest="$SMMU_TOP/tests/guest"
 ghash=$( (cd "$guest" && find . -type f ! -name '*~' | LC_ALL=C sort |
-          xargs sha256sum; sha256sum < "$SMMU_TOP/scripts/guest-initramfs.sh"; echo "$bbver") | hash_stdin)
+          xargs sha256sum; sha256sum < "$SMMU_TOP/scripts/guest-initramfs.sh"
+          # vfio-testdev.c includes the test endpoint's register header
+          sha256sum < "$SMMU_TOP/hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
+          echo "$bbver") | hash_stdin)
 outdir="$SMMU_CACHE/initramfs"
 xtag=""
 if [ -n "${SMMUM_INITRD_EXTRA:-}" ]; then

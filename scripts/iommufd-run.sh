@@ -137,8 +137,9 @@ fi
 
 # ---- the exerciser, against this kernel's uAPI headers ----
 src="$SMMU_TOP/tests/guest/iommufd"
-xkey=$( (cat "$src"/* "$src/../vfio-common.h"; echo "$HDRDIR") |
-       hash_stdin)
+xkey=$( (cat "$src"/* "$src/../vfio-common.h" \
+            "$SMMU_TOP/hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
+        echo "$HDRDIR") | hash_stdin)
 xdir="$SMMU_CACHE/iommufd-extra/$xkey"
 if [ ! -f "$xdir/.done" ]; then
     rm -rf "$xdir"

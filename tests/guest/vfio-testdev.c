@@ -38,25 +38,8 @@
 #include <linux/vfio.h>
 
 #include "vfio-common.h"
-
-#define TD_ID           0x00
-#define TD_CTL_STATE    0x04
-#define TD_ADDR_LO      0x08
-#define TD_ADDR_HI      0x0c
-#define TD_LEN          0x10
-#define TD_SSID         0x14
-#define TD_FLAGS        0x18
-#define TD_CMD          0x1c
-#define TD_STATUS       0x20
-#define TD_ATC_VALID    0x34
-#define TD_TREQ_COUNT   0x38
-#define TD_ATC_HITS     0x3c
-#define TD_INV_COUNT    0x40
-#define TD_BUF          0x1000
-#define TD_F_WRITE      (1u << 0)
-#define TD_F_ATS        (1u << 4)
-#define TD_CMD_DMA      1
-#define TD_ST_NO_ACCESS 4
+/* The endpoint's registers: the device model's own definitions. */
+#include "../../hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
 
 #define PAGE            4096
 #define LEN             256

@@ -2,8 +2,10 @@
 /*
  * smmuv3-modern-testdev: the programming interface of the PCIe test
  * endpoint (BAR 0 registers, DMA flags, commands, status codes, the
- * offsets of its ATS and PASID capabilities), shared by the device model
- * and the qtests that drive it.  Documented in docs/smmuv3-modern.rst.
+ * offsets of its ATS and PASID capabilities), shared by the device model,
+ * the qtests and the guest programs that drive it (plain C, no includes:
+ * tests/guest builds it with the guest's compiler).  Documented in
+ * docs/smmuv3-modern.rst.
  */
 #ifndef HW_ARM_SMMUV3_MODERN_TESTDEV_H
 #define HW_ARM_SMMUV3_MODERN_TESTDEV_H

@@ -60,6 +60,8 @@
 #include <linux/vfio.h>
 
 #include "../vfio-common.h"
+/* The test endpoint's registers: the device model's own definitions. */
+#include "../../../hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
 
 #define PAGE            4096ULL
 #define BUF_PAGES       16
@@ -792,19 +794,6 @@ out:
 }
 
 /* ---- the PCIe test endpoint (docs/smmuv3-modern.rst) ---- */
-#define TD_ID           0x00
-#define TD_CTL_STATE    0x04
-#define TD_ADDR_LO      0x08
-#define TD_ADDR_HI      0x0c
-#define TD_LEN          0x10
-#define TD_SSID         0x14
-#define TD_FLAGS        0x18
-#define TD_CMD          0x1c
-#define TD_STATUS       0x20
-#define TD_BUF          0x1000
-#define TD_F_WRITE      (1u << 0)
-#define TD_F_SSV        (1u << 1)
-
 /* The endpoint writes 256 bytes of seed's pattern to addr; its STATUS. */
 static uint32_t td_write(uint64_t addr, int ssv, uint32_t ssid,
                          uint32_t seed)
