@@ -79,13 +79,6 @@ case "$outdir" in /*) ;; *) outdir="$PWD/$outdir" ;; esac
 
 n=0
 bad=0
-tap() {  # tap ok|not-ok DESCRIPTION [DIRECTIVE]
-    n=$((n + 1))
-    local r=ok
-    [ "$1" = ok ] || { r="not ok"; bad=$((bad + 1)); }
-    echo "$r $n - $2${3:+ # $3}"
-}
-diag() { sed 's/^/# /'; }
 
 # ---- the host-side report tools (no guest; fails on a broken tool) ----
 if selftest=$(/usr/bin/python3 "$SMMU_TOP/tests/guest/report-tools-test.py" \

@@ -54,13 +54,6 @@ mkdir -p "$out"
 
 n=0
 bad=0
-tap() {  # tap ok|not-ok DESCRIPTION [DIRECTIVE]
-    n=$((n + 1))
-    local r=ok
-    [ "$1" = ok ] || { r="not ok"; bad=$((bad + 1)); }
-    echo "$r $n - $2${3:+ # $3}"
-}
-diag() { sed 's/^/# /'; }
 finish() { echo "1..$n"; [ "$bad" -eq 0 ]; exit $?; }
 
 # ---- the host-side report tool (no guest; fails on a broken tool) ----

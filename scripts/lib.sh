@@ -108,6 +108,16 @@ apt_private_update() {
 # sha256 of stdin, short form, for cache keys.
 hash_stdin() { sha256sum | cut -c1-16; }
 
+# TAP output of the run scripts (guest-suite.sh, iommufd-run.sh): the
+# caller sets n=0 bad=0 and prints "1..$n" at the end.
+tap() {  # tap ok|not-ok DESCRIPTION [DIRECTIVE]
+    n=$((n + 1))
+    local r=ok
+    [ "$1" = ok ] || { r="not ok"; bad=$((bad + 1)); }
+    echo "$r $n - $2${3:+ # $3}"
+}
+diag() { sed 's/^/# /'; }
+
 # Describe your own kernel Image plus its modules tree (the
 # /lib/modules/<version> folder, or a folder holding lib/modules/<version>)
 # in a kernel.env kept in the cache; prints its path.
