@@ -16,7 +16,8 @@ modes:     strict (iommu.strict=1), fq (iommu.strict=0),
            identity (iommu.passthrough=1)
 cells:     explicit WORKLOAD:MODE pairs instead of workloads x modes,
            e.g. blk4k:strict,blk4k:fq,net:strict,boot
-configs:   none smmuv3 modern-off modern-sync modern-store
+configs:   none smmuv3 modern-off modern-sync modern-store modern-maint
+           (modern-maint: the maintenance checker on, tear checking off)
 Defaults: 10 repetitions, trixie, blk4k and net in strict and fq, boot in
 strict, configs none, smmuv3, modern-off and modern-sync.
 
@@ -68,6 +69,9 @@ CONFIGS = {
                     '-global arm-smmuv3-modern.tear-check=sync'),
     'modern-store': ('smmuv3-modern',
                      '-global arm-smmuv3-modern.tear-check=store'),
+    'modern-maint': ('smmuv3-modern',
+                     '-global arm-smmuv3-modern.tear-check=off '
+                     '-global arm-smmuv3-modern.maint-check=on'),
 }
 # The guest machine of scripts/guest-run.sh (checked against each run's
 # qemu-cmdline).
@@ -367,11 +371,13 @@ def summarise(cells, configs, results):
             for key in ('cpu', 'guest', 'init'):
                 row[f'{key}_vs_none'] = ratio(by_cfg, key, c, 'none')
                 row[f'{key}_vs_smmuv3'] = ratio(by_cfg, key, c, 'smmuv3')
-                row[f'{key}_vs_off'] = ratio(by_cfg, key, c, 'modern-off') \
-                    if c in ('modern-sync', 'modern-store') else None
+                checked = c in ('modern-sync', 'modern-store', 'modern-maint')
+                row[f'{key}_vs_off'] = (ratio(by_cfg, key, c, 'modern-off')
+                                        if checked else None)
             for ref in ('none', 'smmuv3', 'modern-off'):
                 if ref != 'modern-off' or c in ('modern-sync',
-                                                'modern-store'):
+                                                'modern-store',
+                                                'modern-maint'):
                     row[f'cpu_paired_vs_{ref}'] = paired(by_cfg, 'cpu', c,
                                                          ref)
             summary.append(row)
