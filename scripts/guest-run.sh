@@ -208,7 +208,8 @@ if [ "$verbose" = 1 ]; then
 else
     "${timer[@]}" timeout -k 10 "$timeout" "$qemu" "${args[@]}" 2>&1 </dev/null | sed -u 's/\r$//' |
         tee "$out/console.log" |
-        sed -nu '/^SMMUM-DMESG-BEGIN/,/^SMMUM-DMESG-END/d; /^SMMUM-/p'
+        sed -nu '/^SMMUM-DMESG-BEGIN/,/^SMMUM-DMESG-END/d
+            /^SMMUM-KSYMS-BEGIN/,/^SMMUM-KSYMS-END/d; /^SMMUM-/p'
 fi
 qrc=${PIPESTATUS[0]}
 set -e
