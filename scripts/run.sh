@@ -108,8 +108,8 @@ grep -aE '^SMMUM-(CHECK|VERDICT)' "$out/console.log" | sed 's/\r$//' ||
 if [ "$iommu" = smmuv3-modern ]; then
     echo
     echo "== tear report ($report) =="
-    grep -a 'arm-smmuv3-modern: tear check' "$out/console.log" "$out"/*.err \
-        2>/dev/null | sed 's/^[^:]*://' | head -5 || true
+    grep -ahE 'arm-smmuv3-modern: (tear check|served)' "$out/console.log" \
+        2>/dev/null | head -5 || true
     if [ -s "$report" ]; then
         /usr/bin/python3 "$SMMU_TOP/scripts/tear-summary.py" "$report" --all \
             --console "$out/console.log" --timeline \
