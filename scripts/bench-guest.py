@@ -229,6 +229,10 @@ def snapshot(outdir):
     for d in ('scripts', 'tests/guest'):
         shutil.copytree(os.path.join(TOP, d), os.path.join(snap, d),
                         symlinks=True)
+    # The guest programs take the test endpoint's registers from here.
+    hdr = 'hw/arm/smmuv3-modern/smmuv3-modern-testdev.h'
+    os.makedirs(os.path.dirname(os.path.join(snap, hdr)), exist_ok=True)
+    shutil.copy2(os.path.join(TOP, hdr), os.path.join(snap, hdr))
     return snap
 
 
