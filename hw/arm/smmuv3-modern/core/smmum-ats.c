@@ -6,6 +6,8 @@
  * in the transaction pipeline (smmum-pipeline.c).
  */
 #include "smmum-int.h"
+#include "smmum-cfgcache.h"
+#include "smmum-strtab.h"
 
 #include <string.h>
 
@@ -75,4 +77,104 @@ bool smmum_atc_sync_failed(SmmumCore *s)
     }
     s->atc_inv_failed = false;
     return true;
+}
+
+static uint8_t ats_ste_of(const SmmumSteMeaning *m)
+{
+    switch (m->outcome) {
+    case SMMUM_OUT_TRANSLATE:
+        return m->ats.eats ? SMMUM_ATS_STE_PERMITS : SMMUM_ATS_STE_NO_EATS;
+    case SMMUM_OUT_BYPASS:
+        return SMMUM_ATS_STE_NO_EATS;
+    default:
+        return m->abort_why == SMMUM_ABORT_CONFIG ? SMMUM_ATS_STE_ABORT
+                                                  : SMMUM_ATS_STE_INVALID;
+    }
+}
+
+/* What the SMMU may use for sid now: the STE in memory and its cache. */
+static void ats_view(SmmumCore *s, uint32_t sid, SmmumAtsSteView *v)
+{
+    const SmmumCcEntry *ce;
+    SmmumSteMeaning m;
+
+    memset(v, 0, sizeof(*v));
+    v->mem = SMMUM_ATS_STE_UNREACHABLE;
+    if (!(s->cr0ack & SMMUM_CR0_SMMUEN)) {
+        return;
+    }
+    if (smmum_strtab_peek(s, sid, &m, &v->mem_pa) == SMMUM_STE_FOUND) {
+        v->mem = ats_ste_of(&m);
+        v->mem_eats = m.ats.eats;
+    }
+    ce = smmum_cfgcache_peek(s->cfgcache, SMMUM_CC_STE, sid, 0);
+    if (ce) {
+        v->cached = true;
+        v->cache = ats_ste_of(&ce->m.ste);
+        v->cache_eats = ce->m.ste.ats.eats;
+    }
+}
+
+static void ats_tell(SmmumCore *s, uint32_t sid, SmmumAtsEndpointEvent ev)
+{
+    SmmumAtsSteView v;
+
+    if (s->tlb_obs.ats_endpoint) {
+        ats_view(s, sid, &v);
+        s->tlb_obs.ats_endpoint(s->tlb_obs.opaque, sid, ev, &v);
+    }
+}
+
+void smmum_ats_endpoint(SmmumCore *s, uint32_t sid, bool enabled,
+                        bool notify)
+{
+    gpointer key = GUINT_TO_POINTER(sid);
+
+    if (!s->ats_endpoints) {
+        s->ats_endpoints = g_hash_table_new(NULL, NULL);
+    }
+    if (enabled) {
+        g_hash_table_add(s->ats_endpoints, key);
+    } else {
+        g_hash_table_remove(s->ats_endpoints, key);
+    }
+    if (notify) {
+        ats_tell(s, sid, enabled ? SMMUM_ATS_EP_ENABLE
+                                 : SMMUM_ATS_EP_DISABLE);
+    }
+}
+
+/* A CMD_CFGI was consumed: tell about the ATS-enabled StreamIDs it covers. */
+void smmum_ats_cfgi(SmmumCore *s, const SmmumCfgi *f)
+{
+    GHashTableIter it;
+    gpointer key;
+    uint64_t lo, n;
+
+    if (!s->ats_endpoints || !s->tlb_obs.ats_endpoint ||
+        f->kind == SMMUM_CFGI_CD || f->kind == SMMUM_CFGI_CD_ALL) {
+        return;
+    }
+    switch (f->kind) {
+    case SMMUM_CFGI_STE:
+        lo = f->sid;
+        n = 1;
+        break;
+    case SMMUM_CFGI_STE_RANGE:
+        n = 1ULL << (f->range + 1);
+        lo = f->sid & ~(n - 1);
+        break;
+    default:
+        lo = 0;
+        n = 1ULL << 32;
+        break;
+    }
+    g_hash_table_iter_init(&it, s->ats_endpoints);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        uint32_t sid = GPOINTER_TO_UINT(key);
+
+        if (sid >= lo && sid - lo < n) {
+            ats_tell(s, sid, SMMUM_ATS_EP_CFGI);
+        }
+    }
 }

@@ -144,6 +144,7 @@ static void cfgi(SmmumCore *s, const SmmumCfgi *f)
     if (s->obs.cfgi_consumed) {
         s->obs.cfgi_consumed(s->obs.opaque, f);
     }
+    smmum_ats_cfgi(s, f);
 }
 
 static void prefetch(SmmumCore *s, uint32_t sid, uint32_t ssid, bool ssv)

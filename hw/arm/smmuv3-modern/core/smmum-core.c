@@ -173,6 +173,10 @@ void smmum_core_finalize(SmmumCore *s)
     s->fast = NULL;
     smmum_iotlb_free(s->iotlb);
     s->iotlb = NULL;
+    if (s->ats_endpoints) {
+        g_hash_table_destroy(s->ats_endpoints);
+        s->ats_endpoints = NULL;
+    }
 }
 
 void smmum_core_set_observer(SmmumCore *s, const SmmumObserver *obs)

@@ -256,6 +256,12 @@ typedef struct SmmumCore {
      * Invalidation Completion: that CMD_SYNC fails (CERROR_ATC_INV_SYNC).
      */
     bool atc_inv_failed;
+    /*
+     * StreamIDs whose endpoint has ATS enabled (smmum_ats_endpoint; a
+     * set of GUINT_TO_POINTER(sid), NULL until the first): the endpoints'
+     * state, kept across SMMU resets.
+     */
+    GHashTable *ats_endpoints;
 } SmmumCore;
 
 /* Fill *cfg with the defaults the device properties start from. */
@@ -297,6 +303,14 @@ void smmum_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
  * (smmum-ats.c).
  */
 void smmum_ats_translate(SmmumCore *s, const SmmumTxn *txn, SmmumXlate *out);
+/*
+ * The endpoint with StreamID sid set (enabled) or cleared its ATS
+ * Enable bit (PCIe ATS Control).  The SMMU itself does not depend on
+ * it; the maintenance checker judges the order against STE.EATS.
+ * notify false only updates the record (restoring a migrated endpoint).
+ */
+void smmum_ats_endpoint(SmmumCore *s, uint32_t sid, bool enabled,
+                        bool notify);
 
 /*
  * Record an event in the event queue (dropped when EVTQEN=0 or the

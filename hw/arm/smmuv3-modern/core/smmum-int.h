@@ -27,6 +27,8 @@ unsigned smmum_atc_inv_cmd(SmmumCore *s, const uint64_t c[2]);
  * condition: the CMD_SYNC about to complete fails instead.
  */
 bool smmum_atc_sync_failed(SmmumCore *s);
+/* ATS-enabled endpoints' StreamIDs covered by a CMD_CFGI (smmum-ats.c). */
+void smmum_ats_cfgi(SmmumCore *s, const SmmumCfgi *f);
 
 /* Tell the host every translation it holds may be stale. */
 void smmum_notify_inval_all(SmmumCore *s);

@@ -76,6 +76,33 @@ struct SmmumTxn;
 struct SmmumXlate;
 struct SmmumAtcInv;
 
+/* What an ATS endpoint's StreamID finds in an STE (IHI 0070 3.9.1). */
+typedef enum SmmumAtsSte {
+    SMMUM_ATS_STE_PERMITS,      /* valid, translating, EATS != 0 */
+    SMMUM_ATS_STE_NO_EATS,      /* valid; EATS 0, or IGNORED (bypass) */
+    SMMUM_ATS_STE_ABORT,        /* valid, Config abort */
+    SMMUM_ATS_STE_INVALID,      /* V=0 or ILLEGAL */
+    SMMUM_ATS_STE_UNREACHABLE,  /* SMMUEN=0, SID beyond the table, */
+                                /* invalid L1STD, or the read aborted */
+} SmmumAtsSte;
+
+/* The STEs the SMMU may use for a StreamID at one moment. */
+typedef struct SmmumAtsSteView {
+    uint8_t mem;                /* SmmumAtsSte of the STE in memory */
+    uint8_t mem_eats;           /* its EATS field (0 unless decoded) */
+    uint64_t mem_pa;            /* where (0: not reached) */
+    bool cached;                /* the configuration cache holds one */
+    uint8_t cache;              /* SmmumAtsSte of the cached copy */
+    uint8_t cache_eats;
+} SmmumAtsSteView;
+
+typedef enum SmmumAtsEndpointEvent {
+    SMMUM_ATS_EP_ENABLE,        /* the endpoint set ATS Enable */
+    SMMUM_ATS_EP_DISABLE,       /* the endpoint cleared ATS Enable */
+    SMMUM_ATS_EP_CFGI,          /* a CMD_CFGI_STE* covering the StreamID */
+                                /* was consumed while ATS is enabled */
+} SmmumAtsEndpointEvent;
+
 typedef struct SmmumTlbObserver {
     void *opaque;
     /*
@@ -115,6 +142,13 @@ typedef struct SmmumTlbObserver {
     void (*atc_inv)(void *opaque, const struct SmmumAtcInv *inv);
     /* An ATS Translated transaction is let through untranslated. */
     void (*translated)(void *opaque, const struct SmmumTxn *txn);
+    /*
+     * ATS at an endpoint (smmum_ats_endpoint): ev happened for sid;
+     * *view is what the SMMU may use for sid at that moment.
+     */
+    void (*ats_endpoint)(void *opaque, uint32_t sid,
+                         SmmumAtsEndpointEvent ev,
+                         const SmmumAtsSteView *view);
 } SmmumTlbObserver;
 
 #endif

@@ -592,3 +592,43 @@ SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
     smmum_cfgcache_insert(s->cfgcache, &e);
     return SMMUM_STE_FOUND;
 }
+
+SmmumSteLookup smmum_strtab_peek(SmmumCore *s, uint32_t sid,
+                                 SmmumSteMeaning *m, uint64_t *ste_addr)
+{
+    SmmumStrtabGeom geo;
+    SmmumIdRegs idr;
+    uint64_t w[8];
+    uint64_t addr;
+
+    *ste_addr = 0;
+    smmum_idregs_from_core(s, &idr);
+    smmum_strtab_geom(&idr, s->strtab_base, s->strtab_base_cfg, &geo);
+    if ((uint64_t)sid >> geo.log2size) {
+        return SMMUM_STE_BAD_SID;
+    }
+    if (!geo.two_level) {
+        addr = geo.base + (uint64_t)sid * SMMUM_STE_SIZE;
+    } else {
+        SmmumL1Meaning l1;
+        uint64_t l1w;
+
+        if (!fetch_words(s, geo.base + (uint64_t)(sid >> geo.split) * 8,
+                         &l1w, 1)) {
+            return SMMUM_STE_FETCH_ABORT;
+        }
+        smmum_l1std_decode(&idr, l1w, &l1);
+        if ((sid & SMMUM_MASK(geo.split)) >=
+            smmum_l1std_entries(&l1, geo.split)) {
+            return SMMUM_STE_BAD_SID;
+        }
+        addr = l1.l2ptr + (uint64_t)(sid & SMMUM_MASK(geo.split)) *
+               SMMUM_STE_SIZE;
+    }
+    if (!fetch_words(s, addr, w, 8)) {
+        return SMMUM_STE_FETCH_ABORT;
+    }
+    *ste_addr = addr;
+    smmum_ste_decode(&idr, w, m);
+    return SMMUM_STE_FOUND;
+}

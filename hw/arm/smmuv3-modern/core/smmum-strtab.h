@@ -143,5 +143,12 @@ typedef enum SmmumSteLookup {
  */
 SmmumSteLookup smmum_strtab_lookup(SmmumCore *s, uint32_t sid,
                                    SmmumSteMeaning *m, uint64_t *fetch_addr);
+/*
+ * The STE for sid as memory holds it now, read without the
+ * configuration cache, the observer or fault injection (a check's look,
+ * not a fetch the SMMU makes); *ste_addr is where it was read.
+ */
+SmmumSteLookup smmum_strtab_peek(SmmumCore *s, uint32_t sid,
+                                 SmmumSteMeaning *m, uint64_t *ste_addr);
 
 #endif
