@@ -905,6 +905,170 @@ static void test_ats_uncovered(void)
     mx_destroy(&x);
 }
 
+/* ---- ATS Enable at the endpoint against STE.EATS ---- */
+
+/* SID 1's STE: stage 1 through CD_PA with eats, or config (no stage 1). */
+static void put_ste_ats(Mx *x, unsigned config, unsigned eats, bool valid)
+{
+    uint64_t w[8] = { 0 };
+
+    smmum_ste_set_field(w, SMMUM_STE_EATS, 2, eats);
+    smmum_ste_set_field(w, SMMUM_STE_V, 1, valid);
+    smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, config);
+    if (config == 5) {
+        smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, CD_PA >> 6);
+    }
+    fx_write_ste(&x->f, 1, w);
+}
+
+static void cfgi_ste(Mx *x, uint32_t sid)
+{
+    fx_cmd(&x->f, SMMUM_CMD_CFGI_STE | ((uint64_t)sid << 32), 1);
+    do_sync(x);
+}
+
+static void ats_enable(Mx *x, bool on)
+{
+    smmum_ats_endpoint(&x->f.core, 1, on, true);
+}
+
+/*
+ * The order Linux's driver keeps: EATS in the STE (CFGI + SYNC), ATC
+ * invalidated, then ATS enabled; ATS disabled at the endpoint before the
+ * STE refusing ATS is published.  A hitless change between two STEs
+ * with EATS is a CFGI while ATS is on, and nothing to report.
+ */
+static void test_ats_order_clean(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    cfgi_ste(&x, 1);
+    atc_inv(&x, 0);
+    do_sync(&x);
+    ats_enable(&x, true);
+    put_ste_s1(&x, 1, CD2_PA);                  /* another domain, EATS */
+    cfgi_ste(&x, 1);
+    ats_enable(&x, false);
+    put_ste_ats(&x, 4, 0, true);                /* bypass */
+    cfgi_ste(&x, 1);
+    atc_inv(&x, 0);
+    do_sync(&x);
+    smmum_maint_finish(x.m);
+    g_assert_cmpuint(nrecs(&x), ==, 0);
+    g_assert_cmpuint(counters(&x).ats_enables, ==, 1);
+    g_assert_cmpuint(counters(&x).ats_disables, ==, 1);
+    g_assert_cmpuint(counters(&x).ats_cfgis, ==, 1);
+    mx_destroy(&x);
+}
+
+/* ATS enabled while the STE in memory still has EATS=0. */
+static void test_ats_enable_early(void)
+{
+    Mx x;
+    g_autofree char *json = NULL;
+
+    mx_init(&x);
+    put_ste_ats(&x, 5, 0, true);
+    cfgi_ste(&x, 1);
+    ats_enable(&x, true);
+    expect_one(&x, SMMUM_MAINT_ATS_ENABLE, SMMUM_TEAR_SEV_MINOR);
+    g_assert_cmpstr(rec(&x, 0)->ste_view, ==, "memory");
+    g_assert_cmpint(rec(&x, 0)->ste_state, ==, SMMUM_ATS_STE_NO_EATS);
+    g_assert_cmpstr(rec(&x, 0)->detected, ==, "ats-enable");
+    json = smmum_maint_record_to_json(rec(&x, 0));
+    g_assert_nonnull(strstr(json, "\"type\":\"ats-enabled-before-eats\""));
+    g_assert_nonnull(strstr(json, "\"state\":\"no-eats\""));
+    /* With EATS set, the same endpoint may enable ATS again. */
+    ats_enable(&x, false);
+    put_ste_s1(&x, 1, CD_PA);
+    cfgi_ste(&x, 1);
+    ats_enable(&x, true);
+    g_assert_cmpuint(nrecs(&x), ==, 1);
+    mx_destroy(&x);
+}
+
+/* EATS set in memory, but the SMMU still holds the old STE: no CFGI. */
+static void test_ats_enable_stale_cache(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    put_ste_ats(&x, 5, 0, true);
+    cfgi_ste(&x, 1);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    dma_ok(&x, 1, VA, PA_A);                    /* caches the STE */
+    put_ste_s1(&x, 1, CD_PA);                   /* EATS=1, no CFGI */
+    ats_enable(&x, true);
+    expect_one(&x, SMMUM_MAINT_ATS_ENABLE, SMMUM_TEAR_SEV_MINOR);
+    g_assert_cmpstr(rec(&x, 0)->ste_view, ==, "cache");
+    g_assert_cmpuint(rec(&x, 0)->ste_eats, ==, 0);
+    mx_destroy(&x);
+}
+
+/* The older order: STE without ATS published, then ATS disabled. */
+static void test_ats_disable_late(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    cfgi_ste(&x, 1);
+    ats_enable(&x, true);
+    put_ste_ats(&x, 4, 0, true);                /* bypass: EATS IGNORED */
+    cfgi_ste(&x, 1);
+    cfgi_ste(&x, 1);                            /* reported once */
+    ats_enable(&x, false);
+    expect_one(&x, SMMUM_MAINT_ATS_DISABLE, SMMUM_TEAR_SEV_MINOR);
+    g_assert_cmpstr(rec(&x, 0)->detected, ==, "cfgi");
+    g_assert_cmpint(rec(&x, 0)->ste_state, ==, SMMUM_ATS_STE_NO_EATS);
+    g_assert_cmphex(rec(&x, 0)->ste_pa, !=, 0);
+    mx_destroy(&x);
+}
+
+/* An aborting STE written, ATS disabled before any CFGI: still late. */
+static void test_ats_disable_no_cfgi(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    cfgi_ste(&x, 1);
+    ats_enable(&x, true);
+    put_ste_ats(&x, 0, 0, true);                /* Config abort */
+    ats_enable(&x, false);
+    expect_one(&x, SMMUM_MAINT_ATS_DISABLE, SMMUM_TEAR_SEV_MINOR);
+    g_assert_cmpstr(rec(&x, 0)->detected, ==, "ats-disable");
+    g_assert_cmpint(rec(&x, 0)->ste_state, ==, SMMUM_ATS_STE_ABORT);
+    mx_destroy(&x);
+}
+
+/*
+ * A break-before-make STE update (V=0 step) between two STEs with EATS
+ * while ATS stays enabled is the tear checker's business, not an order
+ * finding; and the check can be switched off.
+ */
+static void test_ats_order_break_and_off(void)
+{
+    Mx x;
+
+    mx_init(&x);
+    cfgi_ste(&x, 1);
+    ats_enable(&x, true);
+    put_ste_ats(&x, 5, 1, false);
+    cfgi_ste(&x, 1);
+    put_ste_s1(&x, 1, CD2_PA);
+    cfgi_ste(&x, 1);
+    g_assert_cmpuint(nrecs(&x), ==, 0);
+    g_assert_cmpuint(counters(&x).ats_cfgis, ==, 2);
+    mx_destroy(&x);
+
+    mx_init_full(&x, 0, "ats-enable=off", false);
+    put_ste_ats(&x, 5, 0, true);
+    ats_enable(&x, true);
+    g_assert_cmpuint(nrecs(&x), ==, 0);
+    g_assert_cmpuint(counters(&x).ats_enables, ==, 1);
+    mx_destroy(&x);
+}
+
 /* ---- configuration ---- */
 
 static void test_checks_parse(void)
@@ -1118,6 +1282,15 @@ int main(int argc, char **argv)
     g_test_add_func("/maint/ats/atc-late", test_atc_late);
     g_test_add_func("/maint/ats/uncovered", test_ats_uncovered);
     g_test_add_func("/maint/ats/atc-inv-pasid", test_atc_inv_pasid);
+    g_test_add_func("/maint/ats-order/clean", test_ats_order_clean);
+    g_test_add_func("/maint/ats-order/enable-early", test_ats_enable_early);
+    g_test_add_func("/maint/ats-order/enable-stale-cache",
+                    test_ats_enable_stale_cache);
+    g_test_add_func("/maint/ats-order/disable-late", test_ats_disable_late);
+    g_test_add_func("/maint/ats-order/disable-no-cfgi",
+                    test_ats_disable_no_cfgi);
+    g_test_add_func("/maint/ats-order/break-and-off",
+                    test_ats_order_break_and_off);
     g_test_add_func("/maint/config/parse", test_checks_parse);
     g_test_add_func("/maint/config/off", test_check_off);
     g_test_add_func("/maint/reset", test_reset);

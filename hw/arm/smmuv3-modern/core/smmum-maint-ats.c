@@ -208,6 +208,109 @@ void smmum_maint_translated(void *opaque, const SmmumTxn *txn)
     }
 }
 
+/* An ordering finding about sid's STE seen through view (static). */
+static void ats_order(SmmumMaint *m, SmmumMaintKind kind, uint32_t sid,
+                      const char *detected, const char *view,
+                      uint8_t state, uint8_t eats, uint64_t ste_pa)
+{
+    SmmumMaintRecord r;
+
+    if (!m->p.on[kind]) {
+        return;
+    }
+    memset(&r, 0, sizeof(r));
+    r.kind = kind;
+    r.sev = m->p.sev[kind];
+    r.sid = sid;
+    r.detected = detected;
+    r.detect_seq = ++m->seq;
+    r.detect_vcnt = smmum_maint_now(m);
+    r.ste_view = view;
+    r.ste_state = state;
+    r.ste_eats = eats;
+    r.ste_pa = ste_pa;
+    r.bbml = m->bbml;
+    r.idr = m->p.idr;
+    m->c.records[kind]++;
+    m->c.by_severity[r.sev]++;
+    if (m->h.record) {
+        m->h.record(m->h.opaque, &r);
+    }
+}
+
+/*
+ * A published STE that refuses ATS: valid (not a break-before-make
+ * step, V=0), with EATS=0, bypass, or a configuration abort.
+ */
+static bool refuses_ats(uint8_t state)
+{
+    return state == SMMUM_ATS_STE_NO_EATS || state == SMMUM_ATS_STE_ABORT;
+}
+
+/*
+ * The endpoint's ATS Enable against STE.EATS (IHI 0070 3.9.1): a
+ * Translation Request the endpoint sends once ATS is enabled is served
+ * only by an STE with EATS set, so EATS comes first; and ATS Enable is
+ * cleared before an STE refusing ATS is published, or the endpoint's
+ * requests meanwhile get Unsupported Request.
+ */
+void smmum_maint_ats_endpoint(void *opaque, uint32_t sid,
+                              SmmumAtsEndpointEvent ev,
+                              const SmmumAtsSteView *v)
+{
+    SmmumMaint *m = opaque;
+    gpointer key = GUINT_TO_POINTER(sid);
+    unsigned flags = GPOINTER_TO_UINT(g_hash_table_lookup(m->ats_ep, key));
+    /*
+     * An STE refusing ATS after one with EATS was seen in this period
+     * (the one the endpoint was enabled under was already judged).
+     */
+    bool late = (flags & ATS_EP_PERMITTED) && !(flags & ATS_EP_REPORTED) &&
+                refuses_ats(v->mem);
+
+    switch (ev) {
+    case SMMUM_ATS_EP_ENABLE:
+        m->c.ats_enables++;
+        flags = ATS_EP_ON;
+        if (v->mem != SMMUM_ATS_STE_PERMITS) {
+            ats_order(m, SMMUM_MAINT_ATS_ENABLE, sid, "ats-enable",
+                      "memory", v->mem, v->mem_eats, v->mem_pa);
+        } else if (v->cached && v->cache != SMMUM_ATS_STE_PERMITS) {
+            /* Memory is right, but no CFGI + SYNC has replaced the copy. */
+            ats_order(m, SMMUM_MAINT_ATS_ENABLE, sid, "ats-enable",
+                      "cache", v->cache, v->cache_eats, v->mem_pa);
+        } else {
+            flags |= ATS_EP_PERMITTED;
+        }
+        g_hash_table_insert(m->ats_ep, key, GUINT_TO_POINTER(flags));
+        return;
+    case SMMUM_ATS_EP_CFGI:
+        m->c.ats_cfgis++;
+        flags |= ATS_EP_ON;
+        if (late) {
+            ats_order(m, SMMUM_MAINT_ATS_DISABLE, sid, "cfgi", "memory",
+                      v->mem, v->mem_eats, v->mem_pa);
+            flags |= ATS_EP_REPORTED;
+        } else if (v->mem == SMMUM_ATS_STE_PERMITS) {
+            flags |= ATS_EP_PERMITTED;
+        }
+        g_hash_table_insert(m->ats_ep, key, GUINT_TO_POINTER(flags));
+        return;
+    case SMMUM_ATS_EP_DISABLE:
+        m->c.ats_disables++;
+        /*
+         * Published without even a CFGI yet: the SMMU may have fetched
+         * it at any moment since the store.
+         */
+        if (late) {
+            ats_order(m, SMMUM_MAINT_ATS_DISABLE, sid, "ats-disable",
+                      "memory", v->mem, v->mem_eats, v->mem_pa);
+        }
+        g_hash_table_remove(m->ats_ep, key);
+        return;
+    }
+}
+
 void smmum_maint_atc_finish(SmmumMaint *m)
 {
     GHashTableIter it;

@@ -95,7 +95,13 @@ struct SmmumMaint {
     unsigned natc;
     bool atc_overflow;
     GHashTable *uncovered;      /* StreamID << 40 | page: reported */
+    /* StreamIDs whose endpoint has ATS enabled -> ATS_EP_* flags. */
+    GHashTable *ats_ep;
 };
+
+#define ATS_EP_ON       1u      /* the endpoint has ATS enabled */
+#define ATS_EP_PERMITTED 2u     /* ... and an STE with EATS was seen since */
+#define ATS_EP_REPORTED 4u      /* an ats-disable finding of this period */
 
 uint64_t smmum_maint_now(SmmumMaint *m);
 void smmum_maint_emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
@@ -115,6 +121,9 @@ void smmum_maint_ats_granted(void *opaque, const SmmumTxn *txn,
                              const SmmumXlate *out);
 void smmum_maint_atc_inv(void *opaque, const SmmumAtcInv *inv);
 void smmum_maint_translated(void *opaque, const SmmumTxn *txn);
+void smmum_maint_ats_endpoint(void *opaque, uint32_t sid,
+                              SmmumAtsEndpointEvent ev,
+                              const SmmumAtsSteView *view);
 void smmum_maint_atc_sync(SmmumMaint *m);
 /* The end of the run: changed translations still in ATCs. */
 void smmum_maint_atc_finish(SmmumMaint *m);

@@ -20,6 +20,8 @@ static const char *const kind_names[SMMUM_MAINT__MAX] = {
     [SMMUM_MAINT_ATC_MISSING] = "atc-inv-missing",
     [SMMUM_MAINT_ATC_LATE] = "ats-use-before-atc-inv",
     [SMMUM_MAINT_ATS_UNCOVERED] = "ats-translated-uncovered",
+    [SMMUM_MAINT_ATS_ENABLE] = "ats-enabled-before-eats",
+    [SMMUM_MAINT_ATS_DISABLE] = "eats-cleared-before-ats-disable",
 };
 
 static const char *const check_names[SMMUM_MAINT__MAX] = {
@@ -32,6 +34,8 @@ static const char *const check_names[SMMUM_MAINT__MAX] = {
     [SMMUM_MAINT_ATC_MISSING] = "atc-missing",
     [SMMUM_MAINT_ATC_LATE] = "atc-late",
     [SMMUM_MAINT_ATS_UNCOVERED] = "ats-uncovered",
+    [SMMUM_MAINT_ATS_ENABLE] = "ats-enable",
+    [SMMUM_MAINT_ATS_DISABLE] = "ats-disable",
 };
 
 static const char *const change_names[SMMUM_CHG__MAX] = {
@@ -41,6 +45,14 @@ static const char *const change_names[SMMUM_CHG__MAX] = {
     [SMMUM_CHG_REMAP] = "remap",
     [SMMUM_CHG_RESIZE] = "resize",
     [SMMUM_CHG_ATTR] = "attributes",
+};
+
+static const char *const ats_ste_names[] = {
+    [SMMUM_ATS_STE_PERMITS] = "permits",
+    [SMMUM_ATS_STE_NO_EATS] = "no-eats",
+    [SMMUM_ATS_STE_ABORT] = "abort",
+    [SMMUM_ATS_STE_INVALID] = "invalid",
+    [SMMUM_ATS_STE_UNREACHABLE] = "unreachable",
 };
 
 static const char *const miss_names[SMMUM_MISS__BITS] = {
@@ -53,6 +65,16 @@ static const char *const miss_names[SMMUM_MISS__BITS] = {
 const char *smmum_maint_kind_name(SmmumMaintKind k)
 {
     return NAME(kind_names, k);
+}
+
+const char *smmum_ats_ste_name(uint8_t state)
+{
+    return NAME(ats_ste_names, state);
+}
+
+static bool is_ats_order(SmmumMaintKind k)
+{
+    return k == SMMUM_MAINT_ATS_ENABLE || k == SMMUM_MAINT_ATS_DISABLE;
 }
 
 const char *smmum_maint_check_name(SmmumMaintKind k)
@@ -158,6 +180,19 @@ char *smmum_maint_record_to_json(const SmmumMaintRecord *r)
         smmum_json_int(b, "exposure", (int64_t)r->exposure);
         goto idr;
     }
+    if (is_ats_order(r->kind)) {
+        json_builder_set_member_name(b, "ste");
+        json_builder_begin_object(b);
+        smmum_json_str(b, "view", r->ste_view ? r->ste_view : "?");
+        smmum_json_str(b, "state", smmum_ats_ste_name(r->ste_state));
+        smmum_json_int(b, "eats", r->ste_eats);
+        smmum_json_hex(b, "pa", r->ste_pa);
+        json_builder_end_object(b);
+        smmum_json_str(b, "detected", r->detected ? r->detected : "?");
+        smmum_json_int(b, "detect_seq", (int64_t)r->detect_seq);
+        smmum_json_int(b, "detect_vcnt", (int64_t)r->detect_vcnt);
+        goto idr;
+    }
     json_builder_set_member_name(b, "entry");
     json_builder_begin_object(b);
     if (!r->atc) {
@@ -252,6 +287,22 @@ char *smmum_maint_record_describe(const SmmumMaintRecord *r)
                                r->translated_addr);
         return g_string_free(s, FALSE);
     }
+    if (r->kind == SMMUM_MAINT_ATS_ENABLE) {
+        g_string_append_printf(s, " the endpoint enabled ATS while the STE"
+                               " in %s (EATS=%u) is %s: its Translation"
+                               " Requests get UR",
+                               r->ste_view, r->ste_eats,
+                               smmum_ats_ste_name(r->ste_state));
+        return g_string_free(s, FALSE);
+    }
+    if (r->kind == SMMUM_MAINT_ATS_DISABLE) {
+        g_string_append_printf(s, " an STE refusing ATS (%s, EATS=%u) at "
+                               "0x%" G_GINT64_MODIFIER "x was published "
+                               "(seen at %s) while the endpoint still had "
+                               "ATS enabled", smmum_ats_ste_name(r->ste_state),
+                               r->ste_eats, r->ste_pa, r->detected);
+        return g_string_free(s, FALSE);
+    }
     g_string_append_printf(s, " %s", r->atc ? "atc" : stage_name(e));
     if (!r->atc && e->tag.stage == SMMUM_TLB_S1) {
         g_string_append_printf(s, " asid=%u", e->tag.asid);
@@ -329,6 +380,12 @@ char *smmum_maint_summary(const SmmumMaintCounters *c)
                                ", %" G_GUINT64_FORMAT " ATC_INVs, %"
                                G_GUINT64_FORMAT " translated DMA",
                                c->ats_granted, c->atc_invs, c->translated);
+    }
+    if (c->ats_enables || c->ats_disables || c->ats_cfgis) {
+        g_string_append_printf(s, "; ATS Enable: %" G_GUINT64_FORMAT
+                               " on, %" G_GUINT64_FORMAT " off, %"
+                               G_GUINT64_FORMAT " CFGIs while on",
+                               c->ats_enables, c->ats_disables, c->ats_cfgis);
     }
     if (c->conflicts) {
         g_string_append_printf(s, ", TLB conflicts %" G_GUINT64_FORMAT,

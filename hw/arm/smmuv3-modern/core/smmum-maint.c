@@ -30,6 +30,8 @@ static const SmmumTearSeverity default_sev[SMMUM_MAINT__MAX] = {
     [SMMUM_MAINT_ATC_MISSING] = SMMUM_TEAR_SEV_MAJOR,
     [SMMUM_MAINT_ATC_LATE] = SMMUM_TEAR_SEV_MINOR,
     [SMMUM_MAINT_ATS_UNCOVERED] = SMMUM_TEAR_SEV_MAJOR,
+    [SMMUM_MAINT_ATS_ENABLE] = SMMUM_TEAR_SEV_MINOR,
+    [SMMUM_MAINT_ATS_DISABLE] = SMMUM_TEAR_SEV_MINOR,
 };
 
 void smmum_maint_params_default(SmmumMaintParams *p)
@@ -77,7 +79,8 @@ char *smmum_maint_checks_parse(SmmumMaintParams *p, const char *spec)
         if (!found) {
             return g_strdup_printf("unknown check '%s' (stale, missing, "
                                    "late, fq, bbm, leaf, atc-missing, "
-                                   "atc-late, ats-uncovered)", name);
+                                   "atc-late, ats-uncovered, ats-enable, "
+                                   "ats-disable)", name);
         }
     }
     return NULL;
@@ -869,6 +872,7 @@ SmmumMaint *smmum_maint_new(const SmmumMaintParams *p,
     m->atc_pending = g_ptr_array_new();
     m->uncovered = g_hash_table_new_full(g_int64_hash, g_int64_equal,
                                          g_free, NULL);
+    m->ats_ep = g_hash_table_new(g_direct_hash, g_direct_equal);
     return m;
 }
 
@@ -885,6 +889,7 @@ void smmum_maint_free(SmmumMaint *m)
     g_ptr_array_unref(m->atc_pending);
     g_hash_table_destroy(m->atc);
     g_hash_table_destroy(m->uncovered);
+    g_hash_table_destroy(m->ats_ep);
     g_free(m);
 }
 
@@ -901,6 +906,7 @@ void smmum_maint_observer(SmmumMaint *m, SmmumTlbObserver *o)
     o->ats_granted = smmum_maint_ats_granted;
     o->atc_inv = smmum_maint_atc_inv;
     o->translated = smmum_maint_translated;
+    o->ats_endpoint = smmum_maint_ats_endpoint;
 }
 
 void smmum_maint_finish(SmmumMaint *m)

@@ -41,7 +41,18 @@
  *   ats-translated-uncovered a Translated transaction to an output address
  *                            no translation of that StreamID still held
  *                            by its ATC covers (after ATC_INV + SYNC, after
- *                            ATS was disabled, or never granted).
+ *                            ATS was disabled, or never granted);
+ *
+ * and the order of the endpoint's ATS Enable against STE.EATS (3.9.1:
+ * EATS before ATS Enable; ATS Enable cleared before EATS):
+ *
+ *   ats-enabled-before-eats  the endpoint enabled ATS while an STE the
+ *                            SMMU may use for its StreamID (in memory, or
+ *                            still cached) refuses Translation Requests;
+ *   eats-cleared-before-ats-disable
+ *                            an STE refusing ATS (valid, EATS=0, bypass
+ *                            or abort) was published for a StreamID
+ *                            whose endpoint still had ATS enabled.
  *
  * Records share the tear checker's report (schema version 2, see
  * docs/tear-report-schema.md); docs/maint-check.md explains the model.
@@ -66,6 +77,8 @@ typedef enum SmmumMaintKind {
     SMMUM_MAINT_ATC_MISSING,    /* ATS: see below */
     SMMUM_MAINT_ATC_LATE,
     SMMUM_MAINT_ATS_UNCOVERED,
+    SMMUM_MAINT_ATS_ENABLE,     /* ATS Enable vs STE.EATS order */
+    SMMUM_MAINT_ATS_DISABLE,
     SMMUM_MAINT__MAX,
 } SmmumMaintKind;
 
@@ -132,6 +145,11 @@ typedef struct SmmumMaintRecord {
     bool atc;                   /* an ATC translation (entry.tag unused) */
     uint64_t translated_addr;   /* ats-translated-uncovered: the address */
     bool atc_inv_pending;       /* an ATC_INV was consumed, no SYNC yet */
+    /* ats-enabled-before-eats, eats-cleared-before-ats-disable: */
+    const char *ste_view;       /* "memory" or "cache" (static) */
+    uint8_t ste_state;          /* SmmumAtsSte of that STE */
+    uint8_t ste_eats;
+    uint64_t ste_pa;            /* the STE in memory (0: not reached) */
     SmmumIdRegs idr;
 } SmmumMaintRecord;
 
@@ -157,6 +175,9 @@ typedef struct SmmumMaintCounters {
     uint64_t atc_invs;          /* CMD_ATC_INV seen */
     uint64_t translated;        /* ATS Translated transactions checked */
     uint64_t atc_dropped;       /* not tracked: the bound was reached */
+    uint64_t ats_enables;       /* endpoint ATS Enable set, checked */
+    uint64_t ats_disables;      /* ... cleared */
+    uint64_t ats_cfgis;         /* CFGIs of ATS-enabled StreamIDs checked */
 } SmmumMaintCounters;
 
 typedef struct SmmumMaintHost {
@@ -209,6 +230,8 @@ uint32_t smmum_maint_tlbi_miss(const SmmumIdRegs *idr, const SmmumTlbi *tlbi,
                                const SmmumIotlbEntry *e);
 
 const char *smmum_maint_kind_name(SmmumMaintKind k);
+/* "permits", "no-eats", "abort", "invalid", "unreachable" */
+const char *smmum_ats_ste_name(uint8_t state);
 /* The short name maint-checks uses: stale, missing, late, fq, bbm, leaf */
 const char *smmum_maint_check_name(SmmumMaintKind k);
 const char *smmum_maint_change_name(SmmumMaintChange c);
