@@ -34,7 +34,9 @@ SCHEMA = 2
 MAINT_TYPES = ('stale-translation', 'missing-tlb-maintenance',
                'dma-before-invalidation', 'fq-use-after-unmap',
                'break-before-make', 'leaf-tlbi-of-table', 'atc-inv-missing',
-               'ats-use-before-atc-inv', 'ats-translated-uncovered')
+               'ats-use-before-atc-inv', 'ats-translated-uncovered',
+               'ats-enabled-before-eats',
+               'eats-cleared-before-ats-disable')
 SEVERITIES = ['info', 'minor', 'major', 'critical']
 
 

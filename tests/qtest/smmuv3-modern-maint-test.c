@@ -155,6 +155,7 @@ static void test_right_asid(void)
 {
     Mt m;
     g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
     uint64_t ev[4];
 
     mt_start(&m, "");
@@ -168,7 +169,12 @@ static void test_right_asid(void)
     g_assert_cmpuint(counter(&m, "maintained"), ==, 1);
     g_assert_cmpuint(counter(&m, "findings"), ==, 0);
     text = mt_finish(&m);
-    g_assert_null(strstr(text, "\"mode\":\"maint\""));
+    /* Only the summary: nothing found, one entry maintained. */
+    g_assert_cmpuint(count(text, "maint-summary"), ==, 1);
+    g_assert_nonnull(strstr(text, "\"findings\":0,"));
+    g_assert_nonnull(strstr(text, "\"maintained\":1,"));
+    lines = g_strsplit(g_strstrip(text), "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), ==, 1);
 }
 
 /* Unmap without any TLBI, then DMA: missing maintenance at exit. */
@@ -241,8 +247,17 @@ static void ta_run(Ta *a, unsigned cmd, uint64_t addr, uint32_t flags)
     g_assert_cmpuint(qpci_io_readl(a->dev, a->bar, TD_STATUS), ==, 0);
 }
 
-/* The endpoint with ATS enabled behind an EATS=1 copy of edu's setup. */
-static void ta_start(Ta *a)
+static void ta_ats_enable(Ta *a, bool on)
+{
+    qtest_writew(a->m.t.qts, a->m.t.pcibus.ecam_alloc_ptr +
+                 ((uint64_t)TD_DEVFN << 12) + TD_ATS_CTRL, on ? 0x8000 : 0);
+}
+
+/*
+ * The endpoint behind an EATS=1 copy of edu's setup, ATS enabled after
+ * the STE is in place (Linux's order), or before it (ats_first).
+ */
+static void ta_start_order(Ta *a, bool ats_first)
 {
     uint64_t ste[8], root;
     int fd = g_file_open_tmp("smmum-maint-XXXXXX.jsonl", &a->m.report,
@@ -264,8 +279,9 @@ static void ta_start(Ta *a)
     g_assert(a->dev);
     qpci_device_enable(a->dev);
     a->bar = qpci_iomap(a->dev, 0, NULL);
-    qtest_writew(a->m.t.qts, a->m.t.pcibus.ecam_alloc_ptr +
-                 ((uint64_t)TD_DEVFN << 12) + TD_ATS_CTRL, 0x8000);
+    if (ats_first) {
+        ta_ats_enable(a, true);
+    }
     root = smmum_qtx_alloc(&a->m.x);
     a->m.leaf = smmum_qtx_map(&a->m.x, root, 3, VA, PA, SMMUM_QTX_S1_RW);
     smmum_qtx_write_cd(&a->m.x, SMMUM_QTX_CD,
@@ -274,6 +290,15 @@ static void ta_start(Ta *a)
     ste[1] |= 1ULL << 28;                           /* EATS=0b01 */
     smmum_qt_write_ste(&a->m.t, TD_SID, ste);
     smmum_qt_cfgi_ste(&a->m.t, TD_SID);
+    if (!ats_first) {
+        ta_ats_enable(a, true);
+    }
+    g_assert_cmpuint(counter(&a->m, "ats-enables"), ==, 1);
+}
+
+static void ta_start(Ta *a)
+{
+    ta_start_order(a, false);
 }
 
 static char *ta_finish(Ta *a)
@@ -309,6 +334,7 @@ static void test_atc_inv_missing(void)
     g_assert(strstr(g_ptr_array_index(miss, 0), "\"view\":\"atc\""));
     g_assert(strstr(g_ptr_array_index(miss, 0), "\"change\":\"unmap\""));
     g_assert(strstr(g_ptr_array_index(miss, 0), "\"exposure\":1,"));
+    g_assert_cmpuint(count(text, "ats-enabled-before-eats"), ==, 0);
 }
 
 /*
@@ -334,6 +360,48 @@ static void test_ats_uncovered(void)
     g_assert_cmpuint(count(text, "ats-translated-uncovered"), ==, 1);
     g_assert(strstr(text, addr));
     g_assert_cmpuint(count(text, "atc-inv-missing"), ==, 0);
+}
+
+/*
+ * ATS Enable against STE.EATS: enabled before the STE exists, and (the
+ * order drivers used before) an STE without ATS published while the
+ * endpoint still has ATS enabled.  The order Linux keeps now (ATS off at
+ * the endpoint, then the STE) reports nothing.
+ */
+static void test_ats_order(void)
+{
+    Ta a;
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) en = NULL;
+    g_autoptr(GPtrArray) dis = NULL;
+    uint64_t ste[8] = { 1 | 4 << 1 };               /* V, Config bypass */
+
+    ta_start_order(&a, true);
+    g_assert_cmpuint(counter(&a.m, "ats-enable"), ==, 1);
+    smmum_qt_write_ste(&a.m.t, TD_SID, ste);
+    smmum_qt_cfgi_ste(&a.m.t, TD_SID);
+    g_assert_cmpuint(counter(&a.m, "ats-disable"), ==, 1);
+    ta_ats_enable(&a, false);
+    g_assert_cmpuint(counter(&a.m, "ats-disables"), ==, 1);
+    text = ta_finish(&a);
+    en = records(text, "ats-enabled-before-eats");
+    g_assert_cmpuint(en->len, ==, 1);
+    g_assert(strstr(g_ptr_array_index(en, 0), "\"state\":\"invalid\""));
+    g_assert(strstr(g_ptr_array_index(en, 0), "\"severity\":\"minor\""));
+    dis = records(text, "eats-cleared-before-ats-disable");
+    g_assert_cmpuint(dis->len, ==, 1);
+    g_assert(strstr(g_ptr_array_index(dis, 0), "\"detected\":\"cfgi\""));
+    g_assert(strstr(g_ptr_array_index(dis, 0), "\"state\":\"no-eats\""));
+
+    ta_start(&a);
+    ta_ats_enable(&a, false);
+    smmum_qt_write_ste(&a.m.t, TD_SID, ste);
+    smmum_qt_cfgi_ste(&a.m.t, TD_SID);
+    g_assert_cmpuint(counter(&a.m, "findings"), ==, 0);
+    g_free(text);
+    text = ta_finish(&a);
+    g_assert_cmpuint(count(text, "ats-enabled-before-eats"), ==, 0);
+    g_assert_cmpuint(count(text, "eats-cleared-before-ats-disable"), ==, 0);
 }
 
 static void test_bad_values(void)
@@ -366,6 +434,7 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/maint/atc-inv-missing",
                    test_atc_inv_missing);
     qtest_add_func("/smmuv3-modern/maint/ats-uncovered", test_ats_uncovered);
+    qtest_add_func("/smmuv3-modern/maint/ats-order", test_ats_order);
     qtest_add_func("/smmuv3-modern/maint/bad-values", test_bad_values);
     return g_test_run();
 }

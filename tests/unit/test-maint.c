@@ -1163,6 +1163,50 @@ static void test_json(void)
     mx_destroy(&x);
 }
 
+/* The maint-summary record: what was found, changed and checked. */
+static void test_summary_json(void)
+{
+    g_autoptr(JsonParser) jp = json_parser_new();
+    g_autofree char *json = NULL;
+    JsonObject *o, *by, *chk;
+    SmmumMaintCounters c;
+    Mx x;
+
+    mx_init(&x);
+    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    dma_ok(&x, 1, VA, PA_A);
+    dma_ok(&x, 1, VA + 8, PA_A + 8);
+    fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
+    tlbi_va(&x, ASID, VA, true);
+    do_sync(&x);
+    put_ste_ats(&x, 5, 0, true);
+    cfgi_ste(&x, 1);
+    ats_enable(&x, true);
+    smmum_maint_finish(x.m);
+    c = counters(&x);
+    json = smmum_maint_summary_to_json(&c);
+    g_assert_true(json_parser_load_from_data(jp, json, -1, NULL));
+    o = json_node_get_object(json_parser_get_root(jp));
+    g_assert_cmpstr(json_object_get_string_member(o, "type"), ==,
+                    "maint-summary");
+    g_assert_cmpint(json_object_get_int_member(o, "findings"), ==, 1);
+    by = json_object_get_object_member(o, "by_type");
+    g_assert_cmpint(json_object_get_int_member(by, "ats-enabled-before-eats"),
+                    ==, 1);
+    g_assert_cmpint(json_object_get_int_member(by, "stale-translation"),
+                    ==, 0);
+    g_assert_cmpint(json_object_get_int_member(
+                        json_object_get_object_member(o, "changes"),
+                        "unmap"), ==, 1);
+    chk = json_object_get_object_member(o, "checked");
+    g_assert_cmpint(json_object_get_int_member(chk, "entries"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(chk, "hits"), ==, c.hits);
+    g_assert_cmpint(c.hits, >=, 1);
+    g_assert_cmpint(json_object_get_int_member(chk, "maintained"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(chk, "ats_enables"), ==, 1);
+    mx_destroy(&x);
+}
+
 /*
  * The checker's explanation of a TLBI miss agrees with what the IOTLB
  * removes, over random entries and commands.
@@ -1283,6 +1327,7 @@ int main(int argc, char **argv)
     g_test_add_func("/maint/ats/uncovered", test_ats_uncovered);
     g_test_add_func("/maint/ats/atc-inv-pasid", test_atc_inv_pasid);
     g_test_add_func("/maint/ats-order/clean", test_ats_order_clean);
+    g_test_add_func("/maint/report/summary-json", test_summary_json);
     g_test_add_func("/maint/ats-order/enable-early", test_ats_enable_early);
     g_test_add_func("/maint/ats-order/enable-stale-cache",
                     test_ats_enable_stale_cache);

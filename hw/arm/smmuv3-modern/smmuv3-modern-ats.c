@@ -115,6 +115,15 @@ bool smmuv3_modern_ats_translated(SMMUv3ModernDevice *ep,
     return allowed(&x, write, pa, mask);
 }
 
+void smmuv3_modern_ats_enable(SMMUv3ModernDevice *ep, bool enabled,
+                              bool restore)
+{
+    uint32_t sid = smmuv3_modern_endpoint_sid(ep);
+
+    trace_smmuv3_modern_ats_enable(sid, enabled, restore);
+    smmum_ats_endpoint(&ep->smmu->core, sid, enabled, !restore);
+}
+
 void smmuv3_modern_set_atc_handler(SMMUv3ModernDevice *ep,
                                    SMMUv3ModernAtcInvFn fn, void *opaque)
 {

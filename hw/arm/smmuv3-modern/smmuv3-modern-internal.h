@@ -106,14 +106,29 @@ bool smmuv3_modern_tear_report_open(SMMUv3ModernState *s, Error **errp);
  * description line, then apply tear-action (stop or exit the VM).
  */
 void smmuv3_modern_tear_alert(SMMUv3ModernState *s, const char *line);
-/* Read-only uint64 QOM properties "<prefix><name>", read by get(opaque=p). */
-typedef struct SMMUv3ModernCounterProp {
+/*
+ * Read-only uint64 QOM properties "<prefix><name>": value(s, p) reads
+ * one; off is the reader's (an offset into its counter structure, or
+ * COUNTER_SUM for a total it computes).
+ */
+typedef struct SMMUv3ModernCounterProp SMMUv3ModernCounterProp;
+struct SMMUv3ModernCounterProp {
     const char *name;
     const char *desc;
-} SMMUv3ModernCounterProp;
+    uint64_t (*value)(SMMUv3ModernState *s,
+                      const SMMUv3ModernCounterProp *p);
+    size_t off;
+};
+#define COUNTER_SUM ((size_t)-1)
+/* The uint64_t at p->off in the counter structure c. */
+static inline uint64_t
+smmuv3_modern_counter_at(const void *c, const SMMUv3ModernCounterProp *p)
+{
+    return *(const uint64_t *)((const char *)c + p->off);
+}
 void smmuv3_modern_add_counter_props(Object *obj, const char *prefix,
                                      const SMMUv3ModernCounterProp *props,
-                                     size_t n, ObjectPropertyAccessor *get);
+                                     size_t n);
 /* Maintenance checker: maint-* properties, counters, teardown. */
 bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp);
 void smmuv3_modern_maint_add_props(Object *obj);

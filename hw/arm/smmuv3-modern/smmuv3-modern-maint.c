@@ -10,7 +10,6 @@
 #include "qemu/error-report.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
-#include "qapi/visitor.h"
 #include "system/runstate.h"
 #include "smmuv3-modern-internal.h"
 
@@ -50,6 +49,12 @@ static void maint_finish(SMMUv3ModernState *s)
     smmum_maint_get_counters(s->maint, &c);
     sum = smmum_maint_summary(&c);
     fprintf(stderr, "%s: maint check: %s\n", TYPE_ARM_SMMUV3_MODERN, sum);
+    if (s->tear_report) {
+        g_autofree char *json = smmum_maint_summary_to_json(&c);
+
+        fprintf(s->tear_report, "%s\n", json);
+        fflush(s->tear_report);
+    }
     if (s->maint_owns_report && s->tear_report) {
         fclose(s->tear_report);
         s->tear_report = NULL;
@@ -61,32 +66,8 @@ static void maint_exit_notify(Notifier *n, void *data)
     maint_finish(container_of(n, SMMUv3ModernState, maint_exit));
 }
 
-/* QOM counters: "maint-counter-<name>" read-only uint64 properties. */
-static const SMMUv3ModernCounterProp maint_counter_props[] = {
-    { "findings", "maintenance findings (all kinds)" },
-    { "stale", "stale-translation findings" },
-    { "missing", "missing-tlb-maintenance findings" },
-    { "late", "dma-before-invalidation findings" },
-    { "fq", "fq-use-after-unmap findings" },
-    { "bbm", "break-before-make findings" },
-    { "leaf", "leaf-tlbi-of-table findings" },
-    { "atc-missing", "atc-inv-missing findings" },
-    { "atc-late", "ats-use-before-atc-inv findings" },
-    { "ats-uncovered", "ats-translated-uncovered findings" },
-    { "entries", "IOTLB entries tracked" },
-    { "hits", "DMA served from the IOTLB and checked" },
-    { "descs-read", "descriptors re-read" },
-    { "tlbis", "TLBI commands seen" },
-    { "syncs", "CMD_SYNCs completing TLBIs" },
-    { "neighbours", "entries re-checked at those SYNCs" },
-    { "maintained", "changed entries invalidated before any DMA used them" },
-    { "conflicts", "transactions terminated with F_TLB_CONFLICT" },
-    { "ats-granted", "ATS translations tracked" },
-    { "atc-invs", "CMD_ATC_INV seen" },
-    { "translated", "ATS Translated transactions checked" },
-};
-
-static uint64_t maint_counter(SMMUv3ModernState *s, const char *name)
+static uint64_t maint_counter(SMMUv3ModernState *s,
+                              const SMMUv3ModernCounterProp *p)
 {
     SmmumMaintCounters c;
     uint64_t v = 0;
@@ -95,54 +76,66 @@ static uint64_t maint_counter(SMMUv3ModernState *s, const char *name)
         return 0;
     }
     smmum_maint_get_counters(s->maint, &c);
-    for (int k = 0; k < SMMUM_MAINT__MAX; k++) {
-        if (!strcmp(name, "findings")) {
-            v += c.records[k];
-        } else if (!strcmp(name, smmum_maint_check_name(k))) {
-            return c.records[k];
-        }
+    if (p->off != COUNTER_SUM) {
+        return smmuv3_modern_counter_at(&c, p);
     }
-    if (!strcmp(name, "entries")) {
-        v = c.entries;
-    } else if (!strcmp(name, "hits")) {
-        v = c.hits;
-    } else if (!strcmp(name, "descs-read")) {
-        v = c.descs_read;
-    } else if (!strcmp(name, "tlbis")) {
-        v = c.tlbis;
-    } else if (!strcmp(name, "syncs")) {
-        v = c.syncs;
-    } else if (!strcmp(name, "neighbours")) {
-        v = c.neighbours;
-    } else if (!strcmp(name, "maintained")) {
-        v = c.maintained;
-    } else if (!strcmp(name, "conflicts")) {
-        v = c.conflicts;
-    } else if (!strcmp(name, "ats-granted")) {
-        v = c.ats_granted;
-    } else if (!strcmp(name, "atc-invs")) {
-        v = c.atc_invs;
-    } else if (!strcmp(name, "translated")) {
-        v = c.translated;
+    for (int k = 0; k < SMMUM_MAINT__MAX; k++) {
+        v += c.records[k];
     }
     return v;
 }
 
-static void maint_counter_get(Object *obj, Visitor *v, const char *name,
-                              void *opaque, Error **errp)
-{
-    const SMMUv3ModernCounterProp *p = opaque;
-    uint64_t val = maint_counter(ARM_SMMUV3_MODERN(obj), p->name);
+#define MAINT(n, d, f) { n, d, maint_counter, \
+                         offsetof(SmmumMaintCounters, f) }
 
-    visit_type_uint64(v, name, &val, errp);
-}
+/* QOM counters: "maint-counter-<name>". */
+static const SMMUv3ModernCounterProp maint_counter_props[] = {
+    { "findings", "maintenance findings (all kinds)", maint_counter,
+      COUNTER_SUM },
+    MAINT("stale", "stale-translation findings", records[SMMUM_MAINT_STALE]),
+    MAINT("missing", "missing-tlb-maintenance findings",
+          records[SMMUM_MAINT_MISSING]),
+    MAINT("late", "dma-before-invalidation findings",
+          records[SMMUM_MAINT_LATE]),
+    MAINT("fq", "fq-use-after-unmap findings", records[SMMUM_MAINT_FQ]),
+    MAINT("bbm", "break-before-make findings", records[SMMUM_MAINT_BBM]),
+    MAINT("leaf", "leaf-tlbi-of-table findings", records[SMMUM_MAINT_LEAF]),
+    MAINT("atc-missing", "atc-inv-missing findings",
+          records[SMMUM_MAINT_ATC_MISSING]),
+    MAINT("atc-late", "ats-use-before-atc-inv findings",
+          records[SMMUM_MAINT_ATC_LATE]),
+    MAINT("ats-uncovered", "ats-translated-uncovered findings",
+          records[SMMUM_MAINT_ATS_UNCOVERED]),
+    MAINT("ats-enable", "ats-enabled-before-eats findings",
+          records[SMMUM_MAINT_ATS_ENABLE]),
+    MAINT("ats-disable", "eats-cleared-before-ats-disable findings",
+          records[SMMUM_MAINT_ATS_DISABLE]),
+    MAINT("entries", "IOTLB entries tracked", entries),
+    MAINT("hits", "DMA served from the IOTLB and checked", hits),
+    MAINT("descs-read", "descriptors re-read", descs_read),
+    MAINT("tlbis", "TLBI commands seen", tlbis),
+    MAINT("syncs", "CMD_SYNCs completing TLBIs", syncs),
+    MAINT("neighbours", "entries re-checked at those SYNCs", neighbours),
+    MAINT("maintained", "changed entries invalidated before any DMA used "
+          "them", maintained),
+    MAINT("conflicts", "transactions terminated with F_TLB_CONFLICT",
+          conflicts),
+    MAINT("ats-granted", "ATS translations tracked", ats_granted),
+    MAINT("atc-invs", "CMD_ATC_INV seen", atc_invs),
+    MAINT("translated", "ATS Translated transactions checked", translated),
+    MAINT("ats-enables", "endpoint ATS Enable set, order checked",
+          ats_enables),
+    MAINT("ats-disables", "endpoint ATS Enable cleared, order checked",
+          ats_disables),
+    MAINT("ats-cfgis", "CMD_CFGI_STE* of StreamIDs with ATS enabled, "
+          "checked", ats_cfgis),
+};
 
 void smmuv3_modern_maint_add_props(Object *obj)
 {
     smmuv3_modern_add_counter_props(obj, "maint-counter-",
                                     maint_counter_props,
-                                    ARRAY_SIZE(maint_counter_props),
-                                    maint_counter_get);
+                                    ARRAY_SIZE(maint_counter_props));
 }
 
 bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp)

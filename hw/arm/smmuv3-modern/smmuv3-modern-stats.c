@@ -5,19 +5,21 @@
  * exits.
  */
 #include "qemu/osdep.h"
-#include "qapi/visitor.h"
 #include "system/system.h"
 #include "smmuv3-modern-internal.h"
 
-typedef struct StatProp {
-    const char *name;
-    const char *desc;
-    size_t off;             /* of a uint64_t in SmmumStats, or -1 */
-} StatProp;
+static uint64_t stat_value(SMMUv3ModernState *s,
+                           const SMMUv3ModernCounterProp *p)
+{
+    if (p->off == COUNTER_SUM) {
+        return smmum_stats_faults(&s->core.stats);
+    }
+    return smmuv3_modern_counter_at(&s->core.stats, p);
+}
 
-#define STAT(n, d, f) { n, d, offsetof(SmmumStats, f) }
+#define STAT(n, d, f) { n, d, stat_value, offsetof(SmmumStats, f) }
 
-static const StatProp stat_props[] = {
+static const SMMUv3ModernCounterProp stat_props[] = {
     STAT("translations", "transactions translated or bypassed", xlate_ok),
     STAT("aborted", "transactions terminated", xlate_abort),
     STAT("iotlb-hits", "transactions served from the IOTLB", iotlb_hits),
@@ -26,7 +28,7 @@ static const StatProp stat_props[] = {
     STAT("events-lost", "event records not written (queue disabled, "
          "full or aborted)", events_lost),
     { "faults", "translation faults recorded (F_TRANSLATION, F_ADDR_SIZE, "
-      "F_ACCESS, F_PERMISSION, F_WALK_EABT)", (size_t)-1 },
+      "F_ACCESS, F_PERMISSION, F_WALK_EABT)", stat_value, COUNTER_SUM },
     STAT("cfgi", "CMD_CFGI_* consumed", cmd_cfgi),
     STAT("tlbi", "CMD_TLBI_* consumed", cmd_tlbi),
     STAT("sync", "CMD_SYNC completed", cmd_sync),
@@ -36,34 +38,10 @@ static const StatProp stat_props[] = {
          cmd_errors),
 };
 
-static uint64_t stat_value(SMMUv3ModernState *s, const StatProp *p)
-{
-    const SmmumStats *st = &s->core.stats;
-
-    if (p->off == (size_t)-1) {
-        return smmum_stats_faults(st);
-    }
-    return *(const uint64_t *)((const char *)st + p->off);
-}
-
-static void stat_get(Object *obj, Visitor *v, const char *name,
-                     void *opaque, Error **errp)
-{
-    uint64_t val = stat_value(ARM_SMMUV3_MODERN(obj), opaque);
-
-    visit_type_uint64(v, name, &val, errp);
-}
-
 void smmuv3_modern_stats_add_props(Object *obj)
 {
-    for (int i = 0; i < ARRAY_SIZE(stat_props); i++) {
-        const StatProp *p = &stat_props[i];
-        g_autofree char *name = g_strdup_printf("stat-%s", p->name);
-
-        object_property_add(obj, name, "uint64", stat_get, NULL, NULL,
-                            (void *)p);
-        object_property_set_description(obj, name, p->desc);
-    }
+    smmuv3_modern_add_counter_props(obj, "stat-", stat_props,
+                                    ARRAY_SIZE(stat_props));
 }
 
 static void stats_exit_notify(Notifier *n, void *data)

@@ -211,32 +211,31 @@ static void tear_exit_notify(Notifier *n, void *data)
     }
 }
 
+static void counter_get(Object *obj, Visitor *v, const char *name,
+                        void *opaque, Error **errp)
+{
+    const SMMUv3ModernCounterProp *p = opaque;
+    uint64_t val = p->value(ARM_SMMUV3_MODERN(obj), p);
+
+    visit_type_uint64(v, name, &val, errp);
+}
+
 void smmuv3_modern_add_counter_props(Object *obj, const char *prefix,
                                      const SMMUv3ModernCounterProp *props,
-                                     size_t n, ObjectPropertyAccessor *get)
+                                     size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const SMMUv3ModernCounterProp *p = &props[i];
         g_autofree char *name = g_strdup_printf("%s%s", prefix, p->name);
 
-        object_property_add(obj, name, "uint64", get, NULL, NULL, (void *)p);
+        object_property_add(obj, name, "uint64", counter_get, NULL, NULL,
+                            (void *)p);
         object_property_set_description(obj, name, p->desc);
     }
 }
 
-/* QOM counters: "tear-counter-<name>" read-only uint64 properties. */
-static const SMMUv3ModernCounterProp tear_counter_props[] = {
-    { "tears", "illegal observable states found (all classes)" },
-    { "critical", "records of severity critical" },
-    { "major", "records of severity major" },
-    { "minor", "records of severity minor" },
-    { "hitless", "committed transitions that were hitless" },
-    { "breaking", "committed transitions that were breaking" },
-    { "missing-invalidations", "missing CFGI findings" },
-    { "windows", "invalidation windows judged" },
-};
-
-static uint64_t tear_counter(SMMUv3ModernState *s, const char *name)
+static uint64_t tear_counter(SMMUv3ModernState *s,
+                             const SMMUv3ModernCounterProp *p)
 {
     SmmumTearCounters c;
     uint64_t v = 0;
@@ -245,42 +244,38 @@ static uint64_t tear_counter(SMMUv3ModernState *s, const char *name)
         return 0;
     }
     smmum_tear_get_counters(s->tear, &c);
-    if (!strcmp(name, "tears")) {
-        for (int i = 0; i < SMMUM_TEAR_CLASS__MAX; i++) {
-            v += i == SMMUM_TEAR_CLASS_ILLEGAL_MIX ? 0 : c.tears[i];
-        }
-    } else if (!strcmp(name, "critical")) {
-        v = c.by_severity[SMMUM_TEAR_SEV_CRITICAL];
-    } else if (!strcmp(name, "major")) {
-        v = c.by_severity[SMMUM_TEAR_SEV_MAJOR];
-    } else if (!strcmp(name, "minor")) {
-        v = c.by_severity[SMMUM_TEAR_SEV_MINOR];
-    } else if (!strcmp(name, "hitless")) {
-        v = c.hitless;
-    } else if (!strcmp(name, "breaking")) {
-        v = c.breaking;
-    } else if (!strcmp(name, "missing-invalidations")) {
-        v = c.records[SMMUM_TEAR_REC_MISSING_INVAL];
-    } else if (!strcmp(name, "windows")) {
-        v = c.windows;
+    if (p->off != COUNTER_SUM) {
+        return smmuv3_modern_counter_at(&c, p);
+    }
+    for (int i = 0; i < SMMUM_TEAR_CLASS__MAX; i++) {
+        v += i == SMMUM_TEAR_CLASS_ILLEGAL_MIX ? 0 : c.tears[i];
     }
     return v;
 }
 
-static void tear_counter_get(Object *obj, Visitor *v, const char *name,
-                             void *opaque, Error **errp)
-{
-    const SMMUv3ModernCounterProp *p = opaque;
-    uint64_t val = tear_counter(ARM_SMMUV3_MODERN(obj), p->name);
+#define TEAR(n, d, f) { n, d, tear_counter, offsetof(SmmumTearCounters, f) }
 
-    visit_type_uint64(v, name, &val, errp);
-}
+/* QOM counters: "tear-counter-<name>". */
+static const SMMUv3ModernCounterProp tear_counter_props[] = {
+    { "tears", "illegal observable states found (all classes)",
+      tear_counter, COUNTER_SUM },
+    TEAR("critical", "records of severity critical",
+         by_severity[SMMUM_TEAR_SEV_CRITICAL]),
+    TEAR("major", "records of severity major",
+         by_severity[SMMUM_TEAR_SEV_MAJOR]),
+    TEAR("minor", "records of severity minor",
+         by_severity[SMMUM_TEAR_SEV_MINOR]),
+    TEAR("hitless", "committed transitions that were hitless", hitless),
+    TEAR("breaking", "committed transitions that were breaking", breaking),
+    TEAR("missing-invalidations", "missing CFGI findings",
+         records[SMMUM_TEAR_REC_MISSING_INVAL]),
+    TEAR("windows", "invalidation windows judged", windows),
+};
 
 void smmuv3_modern_tear_add_props(Object *obj)
 {
     smmuv3_modern_add_counter_props(obj, "tear-counter-", tear_counter_props,
-                                    ARRAY_SIZE(tear_counter_props),
-                                    tear_counter_get);
+                                    ARRAY_SIZE(tear_counter_props));
 }
 
 void smmuv3_modern_tear_post_load(SMMUv3ModernState *s)

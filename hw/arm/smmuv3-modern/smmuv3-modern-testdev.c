@@ -69,6 +69,7 @@ struct SMMUv3ModernTestdev {
 
     TdAtcEntry *atc;
     uint32_t atc_next;          /* round-robin replacement */
+    bool ats_told;              /* the ATS Enable the SMMU was told */
 };
 
 static bool td_ats_enabled(SMMUv3ModernTestdev *d)
@@ -454,17 +455,29 @@ static const MemoryRegionOps td_mmio_ops = {
     .impl = { .min_access_size = 4, .max_access_size = 8 },
 };
 
+/* Tell the SMMU when ATS Enable changed (config write, reset). */
+static void td_ats_changed(SMMUv3ModernTestdev *d)
+{
+    bool on = td_ats_enabled(d);
+
+    if (on == d->ats_told) {
+        return;
+    }
+    d->ats_told = on;
+    /* Disabling ATS leaves nothing usable in the ATC. */
+    if (!on) {
+        td_atc_flush(d);
+    }
+    if (d->ep) {
+        smmuv3_modern_ats_enable(d->ep, on, false);
+    }
+}
+
 static void td_config_write(PCIDevice *pdev, uint32_t addr, uint32_t val,
                             int len)
 {
-    SMMUv3ModernTestdev *d = SMMUV3_MODERN_TESTDEV(pdev);
-    bool ats_was = td_ats_enabled(d);
-
     pci_default_write_config(pdev, addr, val, len);
-    /* Disabling ATS leaves nothing usable in the ATC. */
-    if (ats_was && !td_ats_enabled(d)) {
-        td_atc_flush(d);
-    }
+    td_ats_changed(SMMUV3_MODERN_TESTDEV(pdev));
 }
 
 static void td_realize(PCIDevice *pdev, Error **errp)
@@ -512,6 +525,8 @@ static void td_exit(PCIDevice *pdev)
 
     if (d->ep) {
         smmuv3_modern_set_atc_handler(d->ep, NULL, NULL);
+        /* Gone, not disabled: nothing to judge. */
+        smmuv3_modern_ats_enable(d->ep, false, true);
         d->ep = NULL;
     }
     g_free(d->atc);
@@ -532,12 +547,19 @@ static void td_reset(DeviceState *dev)
     d->ats_info = 0;
     memset(d->buf, 0, sizeof(d->buf));
     td_atc_flush(d);
+    td_ats_changed(d);
 }
 
 /* The ATC is not migrated: entries may be dropped at any time. */
 static int td_post_load(void *opaque, int version_id)
 {
-    td_atc_flush(opaque);
+    SMMUv3ModernTestdev *d = opaque;
+
+    td_atc_flush(d);
+    d->ats_told = td_ats_enabled(d);
+    if (d->ep) {
+        smmuv3_modern_ats_enable(d->ep, d->ats_told, true);
+    }
     return 0;
 }
 

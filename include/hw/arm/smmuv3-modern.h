@@ -102,6 +102,14 @@ bool smmuv3_modern_ats_translated(SMMUv3ModernDevice *ep,
                                   const SMMUv3ModernTxnAttrs *attrs,
                                   hwaddr addr, bool write, hwaddr *pa,
                                   hwaddr *mask);
+/*
+ * The endpoint set or cleared the Enable bit of its ATS capability
+ * (enabled: its new value).  The SMMU does not depend on it; the
+ * maintenance checker judges its order against STE.EATS.  restore: the
+ * value came with an incoming migration (recorded, not judged).
+ */
+void smmuv3_modern_ats_enable(SMMUv3ModernDevice *ep, bool enabled,
+                              bool restore);
 /* Receive the CMD_ATC_INVs for this endpoint's StreamID (fn NULL: none). */
 void smmuv3_modern_set_atc_handler(SMMUv3ModernDevice *ep,
                                    SMMUv3ModernAtcInvFn fn, void *opaque);

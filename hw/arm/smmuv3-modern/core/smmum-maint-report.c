@@ -4,6 +4,7 @@
  * (json-glib), as plain words and as a summary.  Schema:
  * docs/tear-report-schema.md (version 2).
  */
+#include <stddef.h>
 #include <string.h>
 #include <glib.h>
 
@@ -392,4 +393,53 @@ char *smmum_maint_summary(const SmmumMaintCounters *c)
                                c->conflicts);
     }
     return g_string_free(s, FALSE);
+}
+
+char *smmum_maint_summary_to_json(const SmmumMaintCounters *c)
+{
+    JsonBuilder *b = json_builder_new();
+    uint64_t findings = 0;
+    static const struct {
+        const char *name;
+        size_t off;
+    } checked[] = {
+#define C(f) { #f, offsetof(SmmumMaintCounters, f) }
+        C(entries), C(hits), C(descs_read), C(rewalks), C(tlbis), C(syncs),
+        C(neighbours), C(skipped), C(maintained), C(benign), C(conflicts),
+        C(untracked), C(ats_granted), C(atc_invs), C(translated),
+        C(atc_dropped), C(ats_enables), C(ats_disables), C(ats_cfgis),
+#undef C
+    };
+
+    for (unsigned k = 0; k < SMMUM_MAINT__MAX; k++) {
+        findings += c->records[k];
+    }
+    json_builder_begin_object(b);
+    smmum_json_int(b, "schema", SMMUM_TEAR_SCHEMA_VERSION);
+    smmum_json_str(b, "type", "maint-summary");
+    smmum_json_str(b, "mode", "maint");
+    smmum_json_int(b, "findings", (int64_t)findings);
+    json_builder_set_member_name(b, "by_type");
+    json_builder_begin_object(b);
+    for (unsigned k = 0; k < SMMUM_MAINT__MAX; k++) {
+        smmum_json_int(b, smmum_maint_kind_name(k), (int64_t)c->records[k]);
+    }
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "changes");
+    json_builder_begin_object(b);
+    for (unsigned i = 1; i < SMMUM_CHG__MAX; i++) {
+        smmum_json_int(b, smmum_maint_change_name(i),
+                       (int64_t)c->changes[i]);
+    }
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "checked");
+    json_builder_begin_object(b);
+    for (unsigned i = 0; i < G_N_ELEMENTS(checked); i++) {
+        smmum_json_int(b, checked[i].name,
+                       (int64_t)*(const uint64_t *)((const char *)c +
+                                                    checked[i].off));
+    }
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+    return smmum_json_finish(b);
 }

@@ -244,5 +244,10 @@ char *smmum_maint_record_to_json(const SmmumMaintRecord *r);
 char *smmum_maint_record_describe(const SmmumMaintRecord *r);
 /* A short summary of the counters (g_free it). */
 char *smmum_maint_summary(const SmmumMaintCounters *c);
+/*
+ * The counters as one "maint-summary" report record (JSON, one line, no
+ * newline; g_free it): what was found and what was checked.
+ */
+char *smmum_maint_summary_to_json(const SmmumMaintCounters *c);
 
 #endif
