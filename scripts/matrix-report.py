@@ -7,14 +7,16 @@
                      [--system-map FILE]
 
 cells.tsv has one line per cell: label, mode, check, folder (under DIR),
-kernel.env.  Each folder holds what scripts/guest-run.sh left (console.log,
+kernel.env and, optionally, maint (on: the cell ran with maint-check=on).  Each folder holds what scripts/guest-run.sh left (console.log,
 qemu.rusage), the model's tear-report.jsonl and matrix.sh's `status`
 ("guest-run-exit wall-ms").  Writes DIR/matrix.md, DIR/matrix.json,
 DIR/index.html and DIR/matrix.ktap, prints the KTAP document on stdout
 and the Markdown table on stderr.
 
 Cell verdict: pass when the guest's verdict is PASS and the tear report
-has no tear of severity major or critical.  Time never enters a verdict.
+has no tear of severity major or critical and, with maint on, no
+maintenance finding of severity major or critical and the checker's
+maint-summary record (what it checked).  Time never enters a verdict.
 Exit status: 0 every cell passed, 1 some cell failed, 2 some cell could
 not be run (harness error: not started, no status).
 """
@@ -70,10 +72,25 @@ def ktap_name(s):
     return re.sub(r'[#\s]+', ' ', s).strip() or '?'
 
 
-def cell_result(ts, out, label, mode, check, folder, envf):
+def maint_stats(recs):
+    """The maintenance checker's part of a report (None: no summary)."""
+    summ = [r for r in recs if r.get('type') == 'maint-summary']
+    found = [r for r in recs if r.get('mode') == 'maint' and
+             r.get('type') != 'maint-summary']
+    if not summ:
+        return None
+    return {'summary': summ[-1],
+            'by_type': dict(collections.Counter(r.get('type')
+                                                for r in found)),
+            'major': sum(1 for r in found
+                         if r.get('severity') in ('major', 'critical'))}
+
+
+def cell_result(ts, out, label, mode, check, folder, envf, maint='off'):
     d = os.path.join(out, folder)
     env = read_env(envf)
     c = {'kernel': label, 'mode': mode, 'check': check, 'folder': folder,
+         'maint_on': maint == 'on',
          'kver': env.get('KVER', '?'), 'pkgver': env.get('PKGVER', '?'),
          'error': None, 'why': [], 'cpu_s': None, 'wall_s': None}
     try:
@@ -112,7 +129,9 @@ def cell_result(ts, out, label, mode, check, folder, envf):
         # Exposure: DMA served during bad windows only (a window still
         # open at exit is not one, nor is a transition).
         st['exposure'] = sum(r.get('exposure') or 0 for r in recs
-                             if r.get('type') not in NOT_EXPOSURE)
+                             if r.get('type') not in NOT_EXPOSURE and
+                             r.get('mode') != 'maint')
+        st['maint'] = maint_stats(recs)
     except (OSError, ValueError) as e:
         st = None
         c['report_error'] = str(e)
@@ -124,6 +143,12 @@ def cell_result(ts, out, label, mode, check, folder, envf):
             c['why'].append('no readable tear report')
         elif st['tears_major']:
             c['why'].append(f'{st["tears_major"]} major/critical tear(s)')
+        if st is not None and c['maint_on']:
+            if st['maint'] is None:
+                c['why'].append('no maint-summary in the tear report')
+            elif st['maint']['major']:
+                c['why'].append(f'{st["maint"]["major"]} major/critical '
+                                'maintenance finding(s)')
     c['pass'] = c['error'] is None and not c['why']
     c['timed_out'] = False
     try:
@@ -157,6 +182,24 @@ def fmt_kinds(st):
                      st['transitions_by_kind'].items()) or '-'
 
 
+def fmt_maint(c):
+    m = c['stats'] and c['stats'].get('maint')
+    if not c['maint_on']:
+        return 'off', '-'
+    if not m:
+        return '-', '-'
+    found = ', '.join(f'{k} {v}' for k, v in sorted(m['by_type'].items()))
+    k = m['summary'].get('checked', {})
+    checked = (f'{k.get("entries", 0)} entries, {k.get("hits", 0)} hits, '
+               f'{k.get("tlbis", 0)} TLBIs, {k.get("syncs", 0)} SYNCs, '
+               f'{k.get("maintained", 0)} maintained')
+    if k.get('ats_granted') or k.get('ats_enables'):
+        checked += (f', ATS {k.get("ats_granted", 0)} granted / '
+                    f'{k.get("atc_invs", 0)} ATC_INV / '
+                    f'{k.get("ats_enables", 0)} enables')
+    return found or '0', checked
+
+
 def verdict_text(c):
     if c['error']:
         return 'ERROR'
@@ -165,7 +208,8 @@ def verdict_text(c):
 
 HDR = ['kernel', 'mode', 'check', 'verdict', 'guest', 'checks p/f/s',
        'tears by class', 'other findings', 'hitless', 'breaking',
-       'transitions by kind', 'exposure', 'QEMU CPU s', 'wall s']
+       'transitions by kind', 'exposure', 'maint findings', 'maint checked',
+       'QEMU CPU s', 'wall s']
 
 
 def row(c):
@@ -178,6 +222,7 @@ def row(c):
             st['hitless'] if st else dash, st['breaking'] if st else dash,
             fmt_kinds(st) if st else dash,
             st['exposure'] if st else dash,
+            *fmt_maint(c),
             c['cpu_s'] if c['cpu_s'] is not None else dash,
             f'{c["wall_s"]:.1f}' if c['wall_s'] is not None else dash]
 
@@ -203,6 +248,10 @@ def ktap(cells):
             st = c['stats']
             results.append((st is not None and not st['tears_major'],
                             'tear-report', ''))
+            if c['maint_on']:
+                m = st and st.get('maint')
+                results.append((bool(m) and not m['major'], 'maint-report',
+                                ''))
             results.append((c['guest'] == 'PASS', 'guest-verdict',
                             ' # TIMEOUT' if c['timed_out'] else ''))
         sub.append(f'    1..{len(results)}')
@@ -216,6 +265,9 @@ def ktap(cells):
                         f'{fmt_findings(st)}; hitless {st["hitless"]} '
                         f'breaking {st["breaking"]}; exposure '
                         f'{st["exposure"]}')
+            if c['maint_on']:
+                found, checked = fmt_maint(c)
+                info.append(f'maint findings {found}; checked {checked}')
         if c['cpu_s'] is not None:
             info.append(f'QEMU CPU {c["cpu_s"]} s (not a verdict)')
         out.append(f'# {name}: ' + '; '.join(info))
@@ -247,9 +299,11 @@ def page(cells):
          '= iommu.passthrough=1 (the workload then switches every group '
          'through identity, DMA and DMA-FQ itself). Checks: tear-check=sync '
          '(samples at CFGI, SYNC and fetches) or store (every guest store '
-         'to the tables). A cell passes when the guest verdict is PASS and '
-         'no tear is major or critical; QEMU CPU and wall time are for '
-         'information only.</p><table><tr>']
+         'to the tables). Maint: the maintenance checker (maint-check=on; '
+         'its findings and what it checked). A cell passes when the guest '
+         'verdict is PASS and no tear or maintenance finding is major or '
+         'critical; QEMU CPU and wall time are for information only.</p>'
+         '<table><tr>']
     h += [f'<th>{e(x)}</th>' for x in HDR + ['report']]
     h.append('</tr>')
     for c in cells:
@@ -277,7 +331,7 @@ def main():
     with open(a.cells) as f:
         for line in f:
             w = line.rstrip('\n').split('\t')
-            if len(w) == 5:
+            if len(w) in (5, 6):
                 cells.append(cell_result(ts, a.out, *w))
     md = markdown(cells)
     kt = ktap(cells)

@@ -9,11 +9,13 @@
 #   scripts/matrix.sh [--fast] [--kernels "bookworm trixie sid"]
 #                     [--kernel PATH [--modules DIR]] [--system-map FILE]
 #                     [--modes "DMA DMA-FQ identity"] [--checks "sync store"]
-#                     [-j N] [--out DIR] [--timeout S] [--qemu BINARY]
+#                     [--maint on|off] [-j N] [--out DIR] [--timeout S]
+#                     [--qemu BINARY]
 #                     [--report-only]
 #
 #   (no option)    the full matrix: 3 Debian kernels x 3 modes x 2 checks
-#   --fast         the subset the default test run uses: trixie, DMA, store
+#   --fast         the subset the default test run uses: trixie and sid,
+#                  DMA, store
 #   --kernels      Debian suites (scripts/fetch-kernels.sh names); "" for
 #                  none (only --kernel rows)
 #   --kernel PATH  add a row for your own kernel: an arm64 Image, an
@@ -24,6 +26,9 @@
 #   --modes        DMA (iommu.strict=1), DMA-FQ (iommu.strict=0), identity
 #                  (iommu.passthrough=1), default (the kernel's own)
 #   --checks       tear-check feeders: sync, store
+#   --maint        the maintenance checker in every cell (maint-check=on,
+#                  docs/maint-check.md; default on): its findings and what
+#                  it checked are columns of the table
 #   -j N           cells run at once (default 1: two shared cores; each
 #                  guest has 2 vCPUs)
 #   --out          default out/matrix
@@ -36,13 +41,14 @@
 # page) and matrix.ktap; stdout is the same KTAP document.
 #
 # A cell passes when the guest's verdict is PASS and its tear report has
-# no tear of severity major or critical (scripts/tear-summary.py).  Time
+# no tear (and, with --maint on, no maintenance finding) of severity major
+# or critical (scripts/tear-summary.py, scripts/matrix-report.py).  Time
 # (wall, QEMU CPU) is reported but never part of a verdict.
 # Exit status: 0 every cell passed; 1 some cell's verdict failed (a FAIL,
 # a major/critical tear, or a guest that hung or crashed: no verdict);
 # 2 harness error (bad option, no QEMU, a kernel that cannot be fetched or
 # a cell that could not be started), whatever the other cells did.
-usage() { sed -n '3,43p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '3,50p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 kernels="bookworm trixie sid"
 own=()
@@ -50,6 +56,7 @@ modules=""
 sysmap=""
 modes="DMA DMA-FQ identity"
 checks="sync store"
+maint=on
 jobs=1
 out=""
 timeout=300
@@ -57,13 +64,14 @@ qemu=${QEMU:-}
 report_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
-        --fast) kernels=trixie; modes=DMA; checks=store ;;
+        --fast) kernels="trixie sid"; modes=DMA; checks=store ;;
         --kernels) kernels=${2?}; shift ;;
         --kernel) own+=("$(readlink -f "${2:?}")"); shift ;;
         --modules) modules=$(readlink -f "${2:?}"); shift ;;
         --system-map) sysmap=$(readlink -f "${2:?}"); shift ;;
         --modes) modes=${2:?}; shift ;;
         --checks) checks=${2:?}; shift ;;
+        --maint) maint=${2:?}; shift ;;
         -j) jobs=${2:?}; shift ;;
         -j[0-9]*) jobs=${1#-j} ;;
         --out) out=${2:?}; shift ;;
@@ -92,6 +100,7 @@ for c in $checks; do
         *) die "--checks: unknown feeder $c (sync, store)" ;;
     esac
 done
+case "$maint" in on|off) ;; *) die "--maint: on or off, not $maint" ;; esac
 case "$jobs" in ''|*[!0-9]*|0) die "-j needs a positive number" ;; esac
 [ -z "$modules" ] || [ ${#own[@]} = 1 ] ||
     die "--modules needs exactly one --kernel"
@@ -133,26 +142,27 @@ for k in "${own[@]}"; do
 done
 
 # ---- the cells ----
-cells="$out/cells.tsv"      # label  mode  check  folder  kernel.env
+cells="$out/cells.tsv"      # label  mode  check  folder  kernel.env  maint
 : > "$cells.new"
 for envf in "${envs[@]}"; do
     label=$(sed -n 's/^LABEL=//p' "$envf")
     for m in $modes; do
         for c in $checks; do
-            printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$m" "$c" \
-                "$label-$m-$c" "$envf" >> "$cells.new"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$m" "$c" \
+                "$label-$m-$c" "$envf" "$maint" >> "$cells.new"
         done
     done
 done
 mv "$cells.new" "$cells"
 
-run_cell() {  # run_cell LABEL MODE CHECK FOLDER KERNEL_ENV
-    local label=$1 mode=$2 check=$3 dir=$out/$4 envf=$5 rc=0 t0
+run_cell() {  # run_cell LABEL MODE CHECK FOLDER KERNEL_ENV MAINT
+    local label=$1 mode=$2 check=$3 dir=$out/$4 envf=$5 mnt=$6 rc=0 t0
     rm -rf "$dir"
     mkdir -p "$dir"
     t0=$(date +%s%N)
     SMMUM_QEMU_EXTRA="${SMMUM_QEMU_EXTRA:-}
         -global arm-smmuv3-modern.tear-check=$check
+        -global arm-smmuv3-modern.maint-check=$mnt
         -global arm-smmuv3-modern.tear-report=$dir/tear-report.jsonl" \
         "$SMMU_TOP/scripts/guest-run.sh" --kernel "$envf" \
         --iommu smmuv3-modern --timeout "$timeout" --out "$dir" \
@@ -174,12 +184,12 @@ if [ "$report_only" = 0 ]; then
     fi
     [ -x "$qemu" ] || die "no QEMU binary at $qemu"
     running=0
-    while IFS=$'\t' read -r label mode check dir envf; do
+    while IFS=$'\t' read -r label mode check dir envf mnt; do
         if [ "$running" -ge "$jobs" ]; then
             wait -n || true
             running=$((running - 1))
         fi
-        run_cell "$label" "$mode" "$check" "$dir" "$envf" &
+        run_cell "$label" "$mode" "$check" "$dir" "$envf" "${mnt:-off}" &
         running=$((running + 1))
     done < "$cells"
     wait || true

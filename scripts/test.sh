@@ -131,7 +131,8 @@ if want guest && [ -n "$qemu_build" ]; then
         tap guest suite -- /bin/false || true
     fi
     # The kernel x mode x check matrix (scripts/matrix.sh, KTAP): its fast
-    # subset (trixie, DMA, store), or all 18 cells with --full-matrix.
+    # subset (trixie and sid, DMA, store; the maintenance checker on in
+    # every cell), or all 18 cells with --full-matrix.
     matrix_args=(--fast)
     [ "$full_matrix" = 0 ] || matrix_args=()
     QEMU="$qemu_build/qemu-system-aarch64" \

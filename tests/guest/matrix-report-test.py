@@ -75,14 +75,58 @@ def run(root, names):
     envf = os.path.join(root, 'kernel.env')
     with open(cells, 'w') as f:
         for nm in names:
-            label, mode, check_ = nm.split('_')
-            f.write(f'{label}\t{mode}\t{check_}\t{nm}\t{envf}\n')
+            w = nm.split('_')
+            maint = f'\t{w[3]}' if len(w) > 3 else ''
+            f.write(f'{w[0]}\t{w[1]}\t{w[2]}\t{nm}\t{envf}{maint}\n')
     p = subprocess.run([sys.executable,
                         os.path.join(SCRIPTS, 'matrix-report.py'),
                         '--out', root, '--cells', cells, '--tear-summary',
                         os.path.join(SCRIPTS, 'tear-summary.py')],
                        capture_output=True, text=True)
     return p.returncode, p.stdout, p.stderr
+
+
+def mrec(type_, severity, **kw):
+    r = {'schema': 2, 'type': type_, 'severity': severity, 'mode': 'maint',
+         'view': 'iotlb', 'sid': 8, 'exposure': 4, 'idr': ['0x0'] * 6}
+    r.update(kw)
+    return r
+
+
+def msummary(findings):
+    return mrec('maint-summary', None, findings=findings, by_type={},
+                checked={'entries': 5, 'hits': 10, 'tlbis': 2, 'syncs': 2,
+                         'maintained': 2})
+
+
+def maint_main(root):
+    """Cells run with maint-check=on (the sixth column of cells.tsv)."""
+    cell(root, 'm_DMA_store_on', 'PASS',
+         [mrec('dma-before-invalidation', 'minor'), msummary(1)])
+    cell(root, 'm_DMA-FQ_store_on', 'PASS',
+         [mrec('missing-tlb-maintenance', 'major'), msummary(1)])
+    cell(root, 'm_identity_store_on', 'PASS', [])
+
+    rc, out, err = run(root, ['m_DMA_store_on'])
+    check(rc == 0, 'maint: a minor finding passes')
+    check('    ok 4 maint-report' in out.splitlines(),
+          'maint: the maint-report subtest')
+    row = [ln for ln in err.splitlines() if ln.startswith('| m ')]
+    cols = [c.strip() for c in row[0].strip('|').split('|')] if row else []
+    check(cols[11:13] == ['0', 'dma-before-invalidation 1'],
+          'maint: findings column; its exposure is not the tears\'')
+    check(cols[13] == '5 entries, 10 hits, 2 TLBIs, 2 SYNCs, 2 maintained',
+          'maint: what was checked, from maint-summary')
+
+    rc, out, _ = run(root, ['m_DMA-FQ_store_on', 'm_identity_store_on'])
+    check(rc == 1, 'maint: failing cells: exit 1')
+    check('not ok 1 m-DMA-FQ-store' in out and
+          '    not ok 4 maint-report' in out,
+          'maint: a major finding fails the cell')
+    check(re.search(r'^# m-DMA-FQ-store: 1 major/critical maintenance',
+                    out, re.M) is not None, 'maint: the reason')
+    check(re.search(r'^# m-identity-store: no maint-summary', out, re.M)
+          is not None, 'maint: a missing summary fails the cell')
 
 
 def main():
@@ -118,7 +162,8 @@ def main():
         check(cols[3:5] == ['PASS', 'PASS'], 'verdict and guest columns')
         check(cols[6] == 'attr 1', 'tears by class')
         check(cols[11] == '7', 'exposure counts the tear, not the L1STD')
-        check(cols[12] == '12.0', 'QEMU CPU time is user + system')
+        check(cols[12:14] == ['off', '-'], 'maint columns of a cell without')
+        check(cols[14] == '12.0', 'QEMU CPU time is user + system')
         check('L1 publish 1' in cols[7], 'other findings name the L1STD')
         doc = json.load(open(os.path.join(root, 'matrix.json')))
         check(doc[0]['pass'] is True and doc[0]['stats']['hitless'] == 1,
@@ -138,6 +183,7 @@ def main():
         check(rc == 2, 'a cell that could not start: exit 2')
         check(re.search(r'^not ok 2 k-identity-store # ERROR could not start',
                         out, re.M) is not None, 'the ERROR directive')
+        maint_main(root)
         html = open(os.path.join(root, 'index.html')).read()
         check('<script' not in html and 'http' not in html.split('<body>')[1],
               'index.html is self-contained')
