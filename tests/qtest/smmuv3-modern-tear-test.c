@@ -8,8 +8,10 @@
 #include "qobject/qjson.h"
 #include "qobject/qstring.h"
 #include "qapi/error.h"
+#include "qemu/bswap.h"
 #include "qemu/cutils.h"
 #include "smmum-qtest-util.h"
+#include "smmum-qtest-xlate.h"
 
 static void dma(SmmumQt *t)
 {
@@ -425,6 +427,180 @@ static void test_store_migrate(void)
     }
 }
 
+/* ---- a new CD leaf (2-level CD table), as Linux adds a PASID ---- */
+
+#define LEAF_SID        0x21
+#define LEAF_L1         (SMMUM_QT_RAM + 0x500000)   /* L1 CD table */
+#define LEAF_L2         (SMMUM_QT_RAM + 0x510000)   /* SSIDs 0-63 */
+#define LEAF_STAGE      (SMMUM_QT_RAM + 0x520000)   /* edu's DMA source */
+#define LEAF_TTB_A      (SMMUM_QT_RAM + 0x530000)
+#define LEAF_TTB_B      (SMMUM_QT_RAM + 0x540000)
+#define LEAF_MAIR       0xfffffffff404ff44ULL       /* Linux's MAIR */
+
+static uint64_t leaf_cd(unsigned ssid)
+{
+    return LEAF_L2 + 64ULL * ssid;
+}
+
+static void cfgi_cd(SmmumQt *t, unsigned ssid, bool leaf)
+{
+    smmum_qt_cmd(t, SMMUM_QTX_CMD_CFGI_CD | ((uint64_t)ssid << 12) |
+                 ((uint64_t)LEAF_SID << 32), leaf);
+    smmum_qt_sync(t);
+}
+
+/*
+ * StreamID LEAF_SID: stage 1 with a 2-level CD table (4 KiB leaves,
+ * 256 SSIDs) whose L1 descriptors are all invalid; edu bypasses.
+ */
+static void leaf_setup(SmmumQt *t)
+{
+    uint64_t ste[8];
+
+    smmum_qt_set_edu_ste(t, SMMUM_QT_STE_BYPASS);
+    smmum_qt_cfgi_ste(t, SMMUM_QT_EDU_SID);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, LEAF_L1, 1, 8, 0);
+    smmum_qt_write_ste(t, LEAF_SID, ste);
+    smmum_qt_cfgi_ste(t, LEAF_SID);
+}
+
+/* The 64-byte CD: V from w0, TTB0 ttb0, Linux's MAIR. */
+static void leaf_img(uint64_t cd[8], uint64_t w0, uint64_t ttb0)
+{
+    memset(cd, 0, 64);
+    cd[0] = w0;
+    cd[1] = ttb0;
+    cd[3] = LEAF_MAIR;
+}
+
+/*
+ * Write a CD with a write the store feeder cannot see: edu DMA (from a
+ * staging buffer, through its bypass STE).  To the checker it is the
+ * same as a vCPU store to a page whose watch has not taken effect.
+ */
+static void leaf_write_unseen(SmmumQt *t, unsigned ssid, const uint64_t cd[8])
+{
+    uint64_t le[8];
+
+    for (int i = 0; i < 8; i++) {
+        le[i] = cpu_to_le64(cd[i]);
+    }
+    qtest_memwrite(t->qts, LEAF_STAGE, le, sizeof(le));
+    smmum_qt_mem_to_edu(t, LEAF_STAGE, sizeof(le));
+    smmum_qt_edu_to_mem(t, leaf_cd(ssid), sizeof(le));
+    g_assert_cmphex(qtest_readq(t->qts, leaf_cd(ssid)), ==, cd[0]);
+}
+
+/*
+ * Linux's sequence for a new PASID on a new CD leaf, every store to the
+ * leaf unseen (its watch not effective yet): L1CD, CFGI_CD(Leaf=0) +
+ * SYNC; TTB0 and MAIR, CFGI_CD + SYNC; V=1, CFGI_CD + SYNC; then V=0, a
+ * new TTB0, V=1, each with CFGI_CD + SYNC.  The checker judges every
+ * window from what memory held at its CFGI and SYNC, as the sync feeder
+ * does: no tear, no missing invalidation, only unobserved-store records.
+ * A live V=0 CD filled with V=1 in one window is still a tear, unseen.
+ */
+static void test_store_leaf_unseen(void)
+{
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *path = smmum_qt_smmu_path(t.qts);
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) tears = NULL;
+    g_autoptr(GPtrArray) unseen = NULL;
+    uint64_t w0 = smmum_qtx_cd_w0(9, true), cd[8];
+
+    leaf_setup(&t);
+    qtest_writeq(t.qts, LEAF_L1, LEAF_L2 | 1);
+    cfgi_cd(&t, 1, false);
+    leaf_img(cd, 0, LEAF_TTB_A);
+    leaf_write_unseen(&t, 1, cd);
+    cfgi_cd(&t, 1, true);
+    leaf_img(cd, w0, LEAF_TTB_A);
+    leaf_write_unseen(&t, 1, cd);
+    cfgi_cd(&t, 1, true);
+    leaf_img(cd, 0, LEAF_TTB_A);
+    leaf_write_unseen(&t, 1, cd);
+    cfgi_cd(&t, 1, true);
+    leaf_img(cd, 0, LEAF_TTB_B);
+    leaf_write_unseen(&t, 1, cd);
+    cfgi_cd(&t, 1, true);
+    leaf_img(cd, w0, LEAF_TTB_B);
+    leaf_write_unseen(&t, 1, cd);
+    cfgi_cd(&t, 1, true);
+    g_assert_cmpuint(counter(t.qts, path, "tears"), ==, 0);
+    g_assert_cmpuint(counter(t.qts, path, "missing-invalidations"), ==, 0);
+
+    /* SSID 2: V=0 and reachable, then filled V=1 in one window. */
+    cfgi_cd(&t, 2, true);
+    leaf_img(cd, w0, LEAF_TTB_A);
+    leaf_write_unseen(&t, 2, cd);
+    cfgi_cd(&t, 2, true);
+    g_assert_cmpuint(counter(t.qts, path, "tears"), >=, 1);
+
+    text = finish(&t, report);
+    unseen = records(text, "unobserved-store");
+    g_assert_cmpuint(unseen->len, >=, 5);
+    for (guint i = 0; i < unseen->len; i++) {
+        QDict *r = g_ptr_array_index(unseen, i);
+
+        g_assert_cmpint(qdict_get_int(r, "sid"), ==, LEAF_SID);
+        g_assert_cmpstr(qdict_get_str(r, "view"), ==, "cd");
+    }
+    tears = records(text, "tear");
+    g_assert_cmpuint(tears->len, >=, 1);
+    for (guint i = 0; i < tears->len; i++) {
+        QDict *r = g_ptr_array_index(tears, i);
+
+        g_assert_cmpint(qdict_get_int(r, "sid"), ==, LEAF_SID);
+        g_assert_cmpint(qdict_get_int(r, "ssid"), ==, 2);
+        g_assert_null(qdict_get_qdict(r, "store"));
+    }
+    g_assert_null(strstr(text, "\"type\":\"missing-invalidation\""));
+}
+
+/*
+ * The same with vCPU (qtest) stores right after the L1CD store: the
+ * leaf's watch is installed by that store, so every store to the leaf is
+ * seen, and a torn fill of SSID 3 names its stores.
+ */
+static void test_store_leaf_seen(void)
+{
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) tears = NULL;
+    uint64_t w0 = smmum_qtx_cd_w0(9, true);
+
+    leaf_setup(&t);
+    qtest_writeq(t.qts, LEAF_L1, LEAF_L2 | 1);
+    cfgi_cd(&t, 1, false);
+    qtest_writeq(t.qts, leaf_cd(1) + 8, LEAF_TTB_A);
+    qtest_writeq(t.qts, leaf_cd(1) + 24, LEAF_MAIR);
+    cfgi_cd(&t, 1, true);
+    qtest_writeq(t.qts, leaf_cd(1), w0);
+    cfgi_cd(&t, 1, true);
+    /* Torn: SSID 3 filled and made valid in one window. */
+    qtest_writeq(t.qts, leaf_cd(3) + 8, LEAF_TTB_B);
+    qtest_writeq(t.qts, leaf_cd(3) + 24, LEAF_MAIR);
+    qtest_writeq(t.qts, leaf_cd(3), w0);
+    cfgi_cd(&t, 3, true);
+
+    text = finish(&t, report);
+    g_assert_null(strstr(text, "\"type\":\"unobserved-store\""));
+    g_assert_null(strstr(text, "\"type\":\"missing-invalidation\""));
+    tears = records(text, "tear");
+    g_assert_cmpuint(tears->len, >=, 1);
+    for (guint i = 0; i < tears->len; i++) {
+        QDict *r = g_ptr_array_index(tears, i);
+        QDict *st = qdict_get_qdict(r, "store");
+
+        g_assert_cmpint(qdict_get_int(r, "ssid"), ==, 3);
+        g_assert(st);
+        g_assert_cmphex(hex_member(st, "pa") & ~63ULL, ==, leaf_cd(3));
+    }
+}
+
 static void test_bad_values(void)
 {
     g_autofree char *err = NULL;
@@ -458,5 +634,9 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/tear/store/shapes", test_store_shapes);
     qtest_add_func("/smmuv3-modern/tear/store/reset", test_store_reset);
     qtest_add_func("/smmuv3-modern/tear/store/migrate", test_store_migrate);
+    qtest_add_func("/smmuv3-modern/tear/store/leaf-unseen",
+                   test_store_leaf_unseen);
+    qtest_add_func("/smmuv3-modern/tear/store/leaf-seen",
+                   test_store_leaf_seen);
     return g_test_run();
 }

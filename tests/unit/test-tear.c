@@ -1318,6 +1318,63 @@ static void test_unobserved(F *f, gconstpointer data)
     g_assert_cmpuint(tears(f), ==, 0);
 }
 
+/*
+ * A new CD leaf whose watch is not effective yet (tear-check=store under
+ * TCG: a new watch waits for every vCPU's TLB flush), so the driver's
+ * stores to it reach memory unseen.  Linux's sequence for a new PASID on
+ * a 2-level CD table: L1CD, CFGI_CD(Leaf=0) + SYNC, CD words 1 and 3,
+ * CFGI_CD + SYNC, word 0 (V=1), CFGI_CD + SYNC; later V=0, a new TTB0,
+ * V=1, each with CFGI_CD + SYNC.  Each window is judged from what memory
+ * held at its CFGI and its SYNC, as the sync feeder judges it: no tear,
+ * no missing invalidation.  A fill of a live V=0 CD in one window is
+ * still a tear when it was not seen.
+ */
+static void test_unobserved_new_leaf(F *f, gconstpointer data)
+{
+    uint64_t ste[8], cd[8], cd2[8];
+    uint64_t a = CDT_L2 + 64 * 1, b = CDT_L2 + 64 * 2;
+    SmmumTearRecord *r;
+
+    ste_s1(ste, CDT_A, 8, 1, 0);        /* 2-level, 4 KiB leaves */
+    poke_img(f, ste_addr(52), ste);
+    inv_ste(f, 52);
+    cd_make(cd, 9, TTB_A);
+    cd_make(cd2, 9, TTB_B);
+
+    wr(f, CDT_A, CDT_L2 | 1);
+    cfgi(f, SMMUM_CFGI_CD, 52, 1, false);
+    sync_(f);
+    poke(f, a + 8, cd[1]);              /* unseen from here on */
+    poke(f, a + 24, cd[3]);
+    inv_cd(f, 52, 1);
+    poke(f, a, cd[0]);
+    inv_cd(f, 52, 1);
+    txn(f, 52, 1, true);
+    poke(f, a, 0);
+    inv_cd(f, 52, 1);
+    txn(f, 52, 1, true);
+    poke(f, a + 8, cd2[1]);
+    inv_cd(f, 52, 1);
+    poke(f, a, cd2[0]);
+    inv_cd(f, 52, 1);
+    txn(f, 52, 1, true);
+    g_assert_cmpuint(count(f, SMMUM_TEAR_REC_UNOBSERVED, -1), >=, 5);
+    g_assert_cmpuint(tears(f), ==, 0);
+    g_assert_cmpuint(count(f, SMMUM_TEAR_REC_MISSING_INVAL, -1), ==, 0);
+
+    /* SSID 2: a live V=0 CD filled, V=1 included, in one window. */
+    inv_cd(f, 52, 2);
+    for (unsigned i = 0; i < 8; i++) {
+        poke(f, b + 8 * i, cd[i]);
+    }
+    inv_cd(f, 52, 2);
+    g_assert_cmpuint(count(f, SMMUM_TEAR_REC_TEAR,
+                           SMMUM_TEAR_CLASS_TRANSLATE), ==, 1);
+    r = find(f, SMMUM_TEAR_REC_TEAR, SMMUM_TEAR_CLASS_TRANSLATE);
+    g_assert_cmpuint(r->ssid, ==, 2);
+    g_assert_false(r->store.valid);
+}
+
 /* Unaligned and narrow stores are merged into their granules. */
 static void test_store_shapes(F *f, gconstpointer data)
 {
@@ -1612,6 +1669,8 @@ int main(int argc, char **argv)
     ADD("/tear/store/first-publication", o_store, test_first_publication);
     ADD("/tear/store/transient-bypass", o_store, test_transient_bypass);
     ADD("/tear/store/unobserved-store", o_store, test_unobserved);
+    ADD("/tear/store/unobserved-new-leaf", o_store,
+        test_unobserved_new_leaf);
     ADD("/tear/store/store-shapes", o_store, test_store_shapes);
     ADD("/tear/sync/fetch", o_sync, test_sync_fetch);
     ADD("/tear/report/json", o_store, test_json);

@@ -13,10 +13,17 @@
  *
  * The overlays are aliases of one I/O region that lives as long as the
  * device, so they can be replaced at any time (memory.rst: aliases may be
- * created and destroyed dynamically).  A new overlay takes effect for a
- * vCPU only once it has flushed its TLB; the checker compares memory with
- * what it saw at every window close and reports what it missed as an
- * unobserved store.
+ * created and destroyed dynamically).  A store that makes a child table
+ * reachable (an L1CD, an L1STD, an STE's S1ContextPtr) installs the
+ * child's overlay before it returns, not from a bottom half that waits
+ * for the main loop.  TCG applies the new overlay to each vCPU only when
+ * that vCPU runs the work the commit queued for it (new dispatch, TLB
+ * flush), at its next TB boundary, so a store from the rest of the
+ * current TB, or from another vCPU before its next boundary, is not
+ * seen.  The checker compares memory with what it saw at every CFGI
+ * consumption, SYNC completion and fetch, reports a difference as an
+ * unobserved store and judges the window from those samples, as the sync
+ * feeder does (docs/smmuv3-modern.rst).
  */
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
@@ -68,7 +75,7 @@ static uint64_t watch_guest_pc(CPUState *cpu)
 
 /* ---- the overlays' I/O region ---- */
 
-static void watch_poke(SMMUv3ModernState *s);
+static void watch_now(SMMUv3ModernState *s);
 
 static MemTxResult watch_read(void *opaque, hwaddr addr, uint64_t *data,
                               unsigned size, MemTxAttrs attrs)
@@ -97,7 +104,7 @@ static MemTxResult watch_write(void *opaque, hwaddr addr, uint64_t data,
     stn_le_p(buf, size, data);
     r = address_space_write(&address_space_memory, addr, attrs, buf, size);
     if (s->tear) {
-        watch_poke(s);          /* a store may make a child reachable */
+        watch_now(s);           /* a store may make a child reachable */
     }
     return r;
 }
@@ -261,6 +268,22 @@ static void watch_poke(SMMUv3ModernState *s)
     }
 }
 
+/*
+ * Install the overlays the checker wants before returning, where a
+ * memory transaction may be committed (BQL held: a vCPU's store to a
+ * watched page, a register write, qtest); otherwise from the bottom half.
+ * The other hooks (CFGI, SYNC, fetches inside a translation) use the
+ * bottom half: what they add lies on pages already watched.
+ */
+static void watch_now(SMMUv3ModernState *s)
+{
+    if (bql_locked()) {
+        watch_update(s);
+    } else {
+        watch_poke(s);
+    }
+}
+
 void smmuv3_modern_watch_reset(SMMUv3ModernState *s)
 {
     g_autoptr(GArray) none = NULL;
@@ -323,7 +346,7 @@ static void w_tables_changed(void *opaque)
     SMMUv3ModernState *s = opaque;
 
     s->tear_obs.tables_changed(s->tear_obs.opaque);
-    watch_poke(s);
+    watch_now(s);               /* STRTAB_BASE, SMMUEN, a migration */
 }
 
 static void w_reset(void *opaque)

@@ -1672,9 +1672,14 @@ static void obs_cfgi(void *opaque, const SmmumCfgi *cfgi)
         if (!cmd_covers(t, &c, v)) {
             continue;
         }
-        if (t->p.mode == SMMUM_TEAR_SYNC) {
-            view_sample(t, v, false);
-        }
+        /*
+         * The value at the CFGI's consumption ends this window and starts
+         * the next.  The store feeder saw every store only when the
+         * view's watch was effective: compare with memory (a new CD
+         * leaf's watch may not be yet), so a missed store is judged as
+         * the sync feeder judges it, not the next window's start.
+         */
+        view_sample(t, v, t->p.mode == SMMUM_TEAR_STORE);
         view_set_pending(t, v, &c);
     }
     g_ptr_array_free(cand, TRUE);
