@@ -9,8 +9,8 @@
 #   scripts/matrix.sh [--fast] [--kernels "bookworm trixie sid"]
 #                     [--kernel PATH [--modules DIR]] [--system-map FILE]
 #                     [--modes "DMA DMA-FQ identity"] [--checks "sync store"]
-#                     [--maint on|off] [-j N] [--out DIR] [--timeout S]
-#                     [--qemu BINARY]
+#                     [--maint on|off] [--testdev] [-j N] [--out DIR]
+#                     [--timeout S] [--qemu BINARY]
 #                     [--report-only]
 #
 #   (no option)    the full matrix: 3 Debian kernels x 3 modes x 2 checks
@@ -29,6 +29,10 @@
 #   --maint        the maintenance checker in every cell (maint-check=on,
 #                  docs/maint-check.md; default on): its findings and what
 #                  it checked are columns of the table
+#   --testdev      add the PCIe test endpoint with ATS to every cell
+#                  (scripts/guest-run.sh --testdev: Linux enables ATS on
+#                  it, sets EATS, sends ATC invalidations and switches its
+#                  domain), so the ATS checks see a real driver
 #   -j N           cells run at once (default 1: two shared cores; each
 #                  guest has 2 vCPUs)
 #   --out          default out/matrix
@@ -48,7 +52,7 @@
 # a major/critical tear, or a guest that hung or crashed: no verdict);
 # 2 harness error (bad option, no QEMU, a kernel that cannot be fetched or
 # a cell that could not be started), whatever the other cells did.
-usage() { sed -n '3,50p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '3,54p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 kernels="bookworm trixie sid"
 own=()
@@ -57,6 +61,7 @@ sysmap=""
 modes="DMA DMA-FQ identity"
 checks="sync store"
 maint=on
+testdev=()
 jobs=1
 out=""
 timeout=300
@@ -72,6 +77,7 @@ while [ $# -gt 0 ]; do
         --modes) modes=${2:?}; shift ;;
         --checks) checks=${2:?}; shift ;;
         --maint) maint=${2:?}; shift ;;
+        --testdev) testdev=(--testdev) ;;
         -j) jobs=${2:?}; shift ;;
         -j[0-9]*) jobs=${1#-j} ;;
         --out) out=${2:?}; shift ;;
@@ -166,6 +172,7 @@ run_cell() {  # run_cell LABEL MODE CHECK FOLDER KERNEL_ENV MAINT
         -global arm-smmuv3-modern.tear-report=$dir/tear-report.jsonl" \
         "$SMMU_TOP/scripts/guest-run.sh" --kernel "$envf" \
         --iommu smmuv3-modern --timeout "$timeout" --out "$dir" \
+        "${testdev[@]}" \
         --qemu "$qemu" --append "$(mode_args "$mode") nokaslr" \
         >/dev/null 2>"$dir/guest-run.err" || rc=$?
     echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))" > "$dir/status"
