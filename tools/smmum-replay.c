@@ -3,7 +3,9 @@
  * smmum-replay: run a tear-check trace (tear-trace=FILE) through the
  * same checker offline, writing the same JSON Lines report the device
  * wrote, a summary, where each finding was made, the checker's state,
- * and (--minimise) the fewest records one finding needs.
+ * and (--minimise) the fewest records one finding needs.  A trace with
+ * maintenance-checker records (maint-check=on) runs that checker too,
+ * and its records go into the same report in the device's order.
  *
  *   smmum-replay [OPTIONS] TRACE
  */
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "smmum-maint-trace.h"
 #include "smmum-replay.h"
 
 typedef struct Opts {
@@ -31,6 +34,13 @@ typedef struct Run {
     FILE *report;
     GArray *found;              /* SmmumTearRecord */
     GArray *found_idx;          /* size_t */
+    GPtrArray *maint_found;     /* char *: their descriptions */
+    GArray *maint_idx;          /* size_t */
+    bool has_maint;
+    SmmumMaintCounters mc;
+    uint64_t maint_diverged;
+    uint64_t maint_fed;
+    char *error;                /* a malformed maintenance record */
 } Run;
 
 static bool is_problem(const SmmumTearRecord *r)
@@ -52,6 +62,35 @@ static void on_finding(void *opaque, const SmmumTearRecord *r, size_t idx)
     }
     g_array_append_val(run->found, *r);
     g_array_append_val(run->found_idx, idx);
+}
+
+static void on_maint_finding(void *opaque, const SmmumMaintRecord *r,
+                             size_t idx)
+{
+    Run *run = opaque;
+
+    if (run->report) {
+        char *json = smmum_maint_record_to_json(r);
+
+        fprintf(run->report, "%s\n", json);
+        g_free(json);
+    }
+    g_ptr_array_add(run->maint_found, smmum_maint_record_describe(r));
+    g_array_append_val(run->maint_idx, idx);
+}
+
+/* The device writes the counters as a record at the end of the run. */
+static void on_maint_summary(void *opaque, const SmmumMaintCounters *c,
+                             size_t idx)
+{
+    Run *run = opaque;
+
+    if (run->report) {
+        char *json = smmum_maint_summary_to_json(c);
+
+        fprintf(run->report, "%s\n", json);
+        g_free(json);
+    }
 }
 
 static unsigned line_of(const SmmumTraceFile *f, size_t idx)
@@ -129,12 +168,25 @@ static void replay(const SmmumTraceFile *f, const Opts *o, Run *run,
     SmmumReplay *rp = smmum_replay_new(&g_array_index(f->recs,
                                                       SmmumTraceRec, 0),
                                        on_finding, run);
+    SmmumMaintReplay *mr = smmum_maint_replay_new(smmum_replay_mem(rp),
+                                                  on_maint_finding, run);
     size_t end = o->stop_at > 0 ? MIN((size_t)o->stop_at, f->recs->len) :
                                   f->recs->len;
 
-    for (size_t i = 1; i < end; i++) {
+    smmum_maint_replay_set_summary(mr, on_maint_summary);
+    for (size_t i = 1; i < end && !run->error; i++) {
         guint before = run->found->len;
+        const char *extra = g_ptr_array_index(f->extra, i);
+        char *why = NULL;
 
+        if (extra) {
+            if (!smmum_maint_replay_line(mr, extra, i, &why)) {
+                run->error = g_strdup_printf("line %u: %s", line_of(f, i),
+                                             why);
+                g_free(why);
+            }
+            continue;
+        }
         smmum_replay_feed(rp, &g_array_index(f->recs, SmmumTraceRec, i), i);
         for (guint k = before; o->state && k < run->found->len; k++) {
             if (is_problem(&g_array_index(run->found, SmmumTearRecord, k))) {
@@ -150,6 +202,9 @@ static void replay(const SmmumTraceFile *f, const Opts *o, Run *run,
     if (o->finish) {
         /* idempotent: nothing more if the trace's exit record came */
         smmum_tear_finish(smmum_replay_tear(rp));
+        if (smmum_maint_replay_checker(mr)) {
+            smmum_maint_finish(smmum_maint_replay_checker(mr));
+        }
     }
     if (o->state && o->stop_at > 0) {
         char *when = g_strdup_printf("at the stop (line %u)",
@@ -159,6 +214,13 @@ static void replay(const SmmumTraceFile *f, const Opts *o, Run *run,
         g_free(when);
     }
     smmum_tear_get_counters(smmum_replay_tear(rp), c);
+    if (smmum_maint_replay_checker(mr)) {
+        run->has_maint = true;
+        smmum_maint_get_counters(smmum_maint_replay_checker(mr), &run->mc);
+        run->maint_diverged = smmum_maint_replay_diverged(mr);
+    }
+    run->maint_fed = smmum_maint_replay_fed(mr);
+    smmum_maint_replay_free(mr);
     smmum_replay_free(rp);
 }
 
@@ -263,7 +325,9 @@ int main(int argc, char **argv)
 
     g_option_context_set_summary(ctx, "Replay a smmuv3-modern tear-check "
                                  "trace (tear-trace=FILE) through the same "
-                                 "checker and write its report.");
+                                 "checker (and the maintenance checker, "
+                                 "when the trace has its records) and "
+                                 "write its report.");
     g_option_context_add_main_entries(ctx, entries, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
         fprintf(stderr, "smmum-replay: %s\n", gerr->message);
@@ -318,6 +382,8 @@ int main(int argc, char **argv)
     run.f = f;
     run.found = g_array_new(FALSE, TRUE, sizeof(SmmumTearRecord));
     run.found_idx = g_array_new(FALSE, TRUE, sizeof(size_t));
+    run.maint_found = g_ptr_array_new_with_free_func(g_free);
+    run.maint_idx = g_array_new(FALSE, TRUE, sizeof(size_t));
 
     t0 = g_get_monotonic_time();
     replay(f, &o, &run, &c);
@@ -325,13 +391,18 @@ int main(int argc, char **argv)
     if (run.report && run.report != stdout) {
         fclose(run.report);
     }
+    if (run.error) {
+        fprintf(stderr, "smmum-replay: %s: %s\n", argv[1], run.error);
+        return 2;
+    }
     if (!o.quiet) {
         char *sum;
 
         fprintf(stderr, "replayed %u record(s) of %s in %.3f s%s\n",
                 (unsigned)(o.stop_at > 0 ? o.stop_at - 1 :
                            f->recs->len - 1), argv[1], (t1 - t0) / 1e6,
-                f->unknown ? " (records of unknown kinds skipped)" : "");
+                f->unknown > run.maint_fed ?
+                " (records of unknown kinds skipped)" : "");
         for (guint k = 0; k < run.found->len; k++) {
             const SmmumTearRecord *r = &g_array_index(run.found,
                                                       SmmumTearRecord, k);
@@ -348,12 +419,30 @@ int main(int argc, char **argv)
         sum = smmum_tear_summary(&c);
         fprintf(stderr, "%s", sum);
         g_free(sum);
+        for (guint k = 0; k < run.maint_found->len; k++) {
+            fprintf(stderr, "maint finding %u (made at trace line %u): %s\n",
+                    k + 1, line_of(f, g_array_index(run.maint_idx, size_t,
+                                                    k)),
+                    (char *)g_ptr_array_index(run.maint_found, k));
+        }
+        if (run.has_maint) {
+            sum = smmum_maint_summary(&run.mc);
+            fprintf(stderr, "maint check: %s\n", sum);
+            g_free(sum);
+        }
+        if (run.maint_diverged) {
+            fprintf(stderr, "maint check: %" G_GUINT64_FORMAT " answer(s) "
+                    "differ from the device's (another checker version, or "
+                    "a cut-down trace)\n", run.maint_diverged);
+        }
     }
     if (o.minimise) {
         rc = do_minimise(f, &o, &run);
     }
     g_array_free(run.found, TRUE);
     g_array_free(run.found_idx, TRUE);
+    g_ptr_array_free(run.maint_found, TRUE);
+    g_array_free(run.maint_idx, TRUE);
     smmum_trace_file_free(f);
     g_free(o.report);
     g_free(o.minimise);

@@ -85,6 +85,12 @@ void tb_init(TraceBuilder *b, SmmumTearMode mode)
 
 void tb_destroy(TraceBuilder *b)
 {
+    if (b->iotlb) {
+        smmum_iotlb_set_observer(b->iotlb, NULL);
+        smmum_iotlb_free(b->iotlb);
+    }
+    smmum_maint_trace_free(b->mt);
+    smmum_maint_free(b->m);
     smmum_trace_free(b->tr);
     smmum_tear_free(b->t);
     g_string_free(b->trace, TRUE);
@@ -193,10 +199,245 @@ void tb_migrate(TraceBuilder *b)
 
 const char *tb_finish(TraceBuilder *b)
 {
+    if (b->mt) {
+        SmmumMaintCounters c;
+
+        /* the device's exit notifiers: the maintenance checker first, */
+        /* its summary record after its findings */
+        smmum_maint_trace_finish(b->mt);
+        smmum_maint_get_counters(b->m, &c);
+        g_ptr_array_add(b->live, smmum_maint_summary_to_json(&c));
+        smmum_maint_trace_free(b->mt);
+        b->mt = NULL;
+    }
     smmum_trace_finish(b->tr);
     smmum_trace_free(b->tr);
     b->tr = NULL;
     return b->trace->str;
+}
+
+/* ---- the maintenance checker and its small model ---- */
+
+static bool tb_maint_read(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+    TraceBuilder *b = opaque;
+
+    fake_read(&b->mem, pa, buf, len);
+    return true;
+}
+
+static void tb_maint_record(void *opaque, const SmmumMaintRecord *r)
+{
+    TraceBuilder *b = opaque;
+
+    g_ptr_array_add(b->live, smmum_maint_record_to_json(r));
+}
+
+void tb_maint_init(TraceBuilder *b, unsigned bbml, const char *checks,
+                   bool conflict)
+{
+    SmmumMaintParams p;
+    SmmumMaintHost h = {
+        .opaque = b, .read = tb_maint_read, .now = tb_host_now,
+        .record = tb_maint_record,
+    };
+    g_autofree char *err = NULL;
+
+    smmum_maint_params_default(&p);
+    err = smmum_maint_checks_parse(&p, checks);
+    g_assert_null(err);
+    b->midr = b->regs.idr;
+    b->midr.idr[3] |= (1u << SMMUM_IDR3_RIL) | (bbml << SMMUM_IDR3_BBML);
+    p.idr = b->midr;
+    p.conflict = conflict;
+    b->tt_next = TB_TT_POOL;
+    b->mt = smmum_maint_trace_new(b->tr, &p);
+    smmum_maint_trace_wrap_host(b->mt, &h);
+    b->m = smmum_maint_new(&p, &h);
+    smmum_maint_observer(b->m, &b->mobs);
+    smmum_maint_trace_attach(b->mt, b->m, &b->mobs);
+    b->iotlb = smmum_iotlb_new(&b->midr, 64);
+    smmum_iotlb_set_observer(b->iotlb, &b->mobs);
+}
+
+uint64_t tb_alloc_table(TraceBuilder *b)
+{
+    uint64_t pa = b->tt_next;
+
+    b->tt_next += 0x1000;
+    for (unsigned i = 0; i < 512; i++) {
+        tb_poke(b, pa + 8 * i, 0);
+    }
+    return pa;
+}
+
+static unsigned level_shift(int level)
+{
+    return 12 + 9 * (3 - level);
+}
+
+uint64_t tb_pt_slot(TraceBuilder *b, uint64_t root, int level, uint64_t va)
+{
+    uint64_t table = root;
+
+    for (int l = 1; l < level; l++) {
+        uint64_t d = fake_read64(&b->mem, table + ((va >> level_shift(l)) &
+                                                   0x1ff) * 8);
+
+        table = d & SMMUM_MASK(48) & ~0xfffULL;
+    }
+    return table + ((va >> level_shift(level)) & 0x1ff) * 8;
+}
+
+void tb_pt_map(TraceBuilder *b, uint64_t root, int leaf_level, uint64_t va,
+               uint64_t pa, uint64_t attrs)
+{
+    for (int l = 1; l < leaf_level; l++) {
+        uint64_t slot = tb_pt_slot(b, root, l, va);
+
+        if (!(fake_read64(&b->mem, slot) & 1)) {
+            tb_poke(b, slot, tb_alloc_table(b) | 3);
+        }
+    }
+    tb_poke(b, tb_pt_slot(b, root, leaf_level, va),
+            (pa & ~SMMUM_MASK(level_shift(leaf_level))) |
+            (leaf_level == 3 ? 3 : 1) | (1ULL << 10) | attrs);
+}
+
+void tb_maint_ctx(TraceBuilder *b, uint32_t sid, uint16_t asid,
+                  uint64_t root)
+{
+    TbMaintCtx *c = &b->ctx[sid % TB_SIDS];
+
+    memset(c, 0, sizeof(*c));
+    c->used = true;
+    c->cfg.s1 = true;
+    c->cfg.s1p.range[0] = (SmmumWalkRange) {
+        .enabled = true, .ttb = root, .tsz = 25, .granule = 12,
+    };
+    c->cfg.s1p.oas = 40;
+    c->cfg.s1p.asid = asid;
+    c->tag = (SmmumTlbTag) { .stage = SMMUM_TLB_S1, .regime = SMMUM_TLB_EL1,
+                             .asid = asid };
+}
+
+static bool tb_walk_read64(void *opaque, uint64_t pa, uint64_t *val)
+{
+    TraceBuilder *b = opaque;
+
+    *val = fake_read64(&b->mem, pa);
+    return true;
+}
+
+/* Walk for txn through the recording hooks, as the core does. */
+static void tb_walk(TraceBuilder *b, const TbMaintCtx *c,
+                    const SmmumTxn *txn, bool write, SmmumWalkResult *res)
+{
+    SmmumWalkMem mem = { .opaque = b, .read64 = tb_walk_read64 };
+    SmmumWalkReq req = { .addr = txn->addr, .write = write };
+
+    b->mobs.walk_begin(b->mobs.opaque, &mem, &c->cfg, txn);
+    smmum_walk(&mem, &c->cfg, &req, res);
+    if (!res->ok && res->fault.type == SMMUM_FAULT_PERMISSION && write) {
+        req.write = false;
+        smmum_walk(&mem, &c->cfg, &req, res);
+    }
+}
+
+bool tb_dma(TraceBuilder *b, uint32_t sid, uint64_t va, uint64_t *pa)
+{
+    TbMaintCtx *c = &b->ctx[sid % TB_SIDS];
+    SmmumTxn txn = { .sid = sid, .addr = va };
+    const SmmumIotlbEntry *e;
+    SmmumIotlbEntry ent;
+    SmmumWalkResult res;
+
+    g_assert_true(c->used);
+    b->vcnt += 10;
+    e = smmum_iotlb_lookup(b->iotlb, &c->tag, va);
+    if (e && smmum_perm_allows(e->perm, false, false, false)) {
+        if (!b->mobs.tlb_hit(b->mobs.opaque, e, &txn)) {
+            return false;
+        }
+        *pa = e->pa + (va & SMMUM_MASK(e->size_shift));
+        return true;
+    }
+    tb_walk(b, c, &txn, false, &res);
+    if (!res.ok) {
+        return false;
+    }
+    smmum_iotlb_entry_from_walk(&ent, &c->tag, va, &res);
+    smmum_iotlb_insert(b->iotlb, &ent);
+    *pa = res.pa;
+    return true;
+}
+
+void tb_tlbi(TraceBuilder *b, const SmmumTlbi *t)
+{
+    SmmumTlbi cmd = *t;
+
+    b->vcnt += 10;
+    b->mobs.tlbi(b->mobs.opaque, &cmd);
+    smmum_iotlb_invalidate(b->iotlb, &cmd);
+}
+
+void tb_maint_sync(TraceBuilder *b)
+{
+    tb_sync(b);
+    b->mobs.sync_completed(b->mobs.opaque);
+}
+
+void tb_iotlb_flush(TraceBuilder *b)
+{
+    smmum_iotlb_flush(b->iotlb);
+}
+
+bool tb_ats_grant(TraceBuilder *b, uint32_t sid, uint64_t va)
+{
+    TbMaintCtx *c = &b->ctx[sid % TB_SIDS];
+    SmmumTxn txn = { .sid = sid, .addr = va,
+                     .at = SMMUM_AT_TRANSLATION_REQ };
+    SmmumXlate out = { .status = SMMUM_XLATE_OK };
+    SmmumWalkResult res;
+
+    g_assert_true(c->used);
+    b->vcnt += 10;
+    tb_walk(b, c, &txn, true, &res);
+    if (!res.ok) {
+        return false;
+    }
+    out.addr_mask = SMMUM_MASK(res.size_shift);
+    out.pa = res.pa;
+    out.read = smmum_perm_allows(res.perm, false, false, false);
+    out.write = smmum_perm_allows(res.perm, true, false, false);
+    out.global = res.global;
+    b->mobs.ats_granted(b->mobs.opaque, &txn, &out);
+    return out.read || out.write;
+}
+
+void tb_atc_inv(TraceBuilder *b, uint32_t sid, uint64_t addr,
+                unsigned size_log2)
+{
+    SmmumAtcInv inv = { .sid = sid, .size_log2 = size_log2,
+                        .addr = addr & ~SMMUM_MASK(size_log2) };
+
+    b->vcnt += 10;
+    b->mobs.atc_inv(b->mobs.opaque, &inv);
+}
+
+void tb_translated(TraceBuilder *b, uint32_t sid, uint64_t pa)
+{
+    SmmumTxn txn = { .sid = sid, .addr = pa, .at = SMMUM_AT_TRANSLATED };
+
+    b->vcnt += 10;
+    b->mobs.translated(b->mobs.opaque, &txn);
+}
+
+void tb_ats_endpoint(TraceBuilder *b, uint32_t sid,
+                     SmmumAtsEndpointEvent ev, const SmmumAtsSteView *v)
+{
+    b->vcnt += 10;
+    b->mobs.ats_endpoint(b->mobs.opaque, sid, ev, v);
 }
 
 uint64_t tb_ste_addr(uint32_t sid)

@@ -10,6 +10,7 @@
 #define SMMUM_TRACE_BUILDER_H
 
 #include "fake-mem.h"
+#include "smmum-maint-trace.h"
 #include "smmum-trace.h"
 
 #define TB_STRTAB   0x100000ULL
@@ -17,6 +18,15 @@
 #define TB_CDT_B    0x210000ULL
 #define TB_TTB_A    0x8000000ULL
 #define TB_TTB_B    0x9000000ULL
+#define TB_TT_POOL  0xa000000ULL    /* tb_alloc_table()'s first page */
+#define TB_SIDS     8               /* StreamIDs tb_maint_ctx can set up */
+
+/* A translation context of the maintenance part's small model. */
+typedef struct TbMaintCtx {
+    bool used;
+    SmmumWalkCfg cfg;
+    SmmumTlbTag tag;
+} TbMaintCtx;
 
 typedef struct TraceBuilder {
     FakeMem mem;
@@ -30,6 +40,18 @@ typedef struct TraceBuilder {
     uint64_t pc;
     uint64_t vcnt;
     int cpu;
+    /*
+     * The maintenance checker (tb_maint_init): behind its recorder, fed
+     * by a small model of the SMMU's translation (the real walker and
+     * IOTLB on the same fake memory) the way the core feeds it.
+     */
+    SmmumMaintTrace *mt;
+    SmmumMaint *m;
+    SmmumTlbObserver mobs;      /* the recording hooks */
+    SmmumIotlb *iotlb;
+    SmmumIdRegs midr;
+    TbMaintCtx ctx[TB_SIDS];
+    uint64_t tt_next;
 } TraceBuilder;
 
 /* Linear stream table of 256 STEs at TB_STRTAB, SMMUEN=1. */
@@ -60,6 +82,48 @@ void tb_global_bypass(TraceBuilder *b, uint32_t sid);
 void tb_migrate(TraceBuilder *b);
 /* The end of the run; the trace (owned by b). */
 const char *tb_finish(TraceBuilder *b);
+
+/*
+ * ---- the maintenance checker ----
+ * tb_maint_init: the checker on (IDR3.RIL=1, IDR3.BBML=bbml; checks as
+ * maint-checks=; conflict as maint-tlb-conflict), recorded into the same
+ * trace.  tb_finish then ends it first, as the device does.
+ */
+void tb_maint_init(TraceBuilder *b, unsigned bbml, const char *checks,
+                   bool conflict);
+/* A zeroed 4 KiB table page. */
+uint64_t tb_alloc_table(TraceBuilder *b);
+/*
+ * Map va to pa (4 KiB granule, 39-bit VA walked from level 1) as a leaf
+ * at leaf_level (3: page, 2: 2 MiB block) with AF and attrs.
+ */
+void tb_pt_map(TraceBuilder *b, uint64_t root, int leaf_level, uint64_t va,
+               uint64_t pa, uint64_t attrs);
+/* The address of the level-l descriptor of va (its tables exist). */
+uint64_t tb_pt_slot(TraceBuilder *b, uint64_t root, int level, uint64_t va);
+/* StreamID sid translates at stage 1 with ASID asid through root. */
+void tb_maint_ctx(TraceBuilder *b, uint32_t sid, uint16_t asid,
+                  uint64_t root);
+/*
+ * A DMA read of va by sid: from the IOTLB, else by a walk (whose entry
+ * is inserted).  false: a fault, or the checker refused the hit
+ * (F_TLB_CONFLICT); *pa the output address otherwise.
+ */
+bool tb_dma(TraceBuilder *b, uint32_t sid, uint64_t va, uint64_t *pa);
+/* A TLBI command consumed (the checker is told, then the IOTLB acts). */
+void tb_tlbi(TraceBuilder *b, const SmmumTlbi *t);
+/* A CMD_SYNC completing: the tear checker's hook, then the maint one. */
+void tb_maint_sync(TraceBuilder *b);
+/* The SMMU flushes its IOTLB (reset). */
+void tb_iotlb_flush(TraceBuilder *b);
+/* ATS: a Translation Request for va (true: a translation granted). */
+bool tb_ats_grant(TraceBuilder *b, uint32_t sid, uint64_t va);
+void tb_atc_inv(TraceBuilder *b, uint32_t sid, uint64_t addr,
+                unsigned size_log2);
+/* An ATS Translated transaction to pa. */
+void tb_translated(TraceBuilder *b, uint32_t sid, uint64_t pa);
+void tb_ats_endpoint(TraceBuilder *b, uint32_t sid,
+                     SmmumAtsEndpointEvent ev, const SmmumAtsSteView *v);
 
 uint64_t tb_ste_addr(uint32_t sid);
 /* Entries. */

@@ -27,6 +27,7 @@ typedef struct Desc {
 
 typedef struct Sh {
     const SmmumIotlbEntry *key;
+    uint64_t order;             /* IOTLB entries: inserts before this one */
     SmmumIotlbEntry e;
     uint32_t sid, ssid;
     bool ssv;
@@ -104,6 +105,14 @@ struct SmmumMaint {
 #define ATS_EP_REPORTED 4u      /* an ats-disable finding of this period */
 
 uint64_t smmum_maint_now(SmmumMaint *m);
+/*
+ * A record of kind k at its configured severity, with the checker's
+ * BBML and ID registers; false when the check is off.  Publish counts it
+ * and hands it to the host.
+ */
+bool smmum_maint_record_init(SmmumMaint *m, SmmumMaintRecord *r,
+                             SmmumMaintKind k);
+void smmum_maint_publish(SmmumMaint *m, const SmmumMaintRecord *r);
 void smmum_maint_emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
                       SmmumTearSeverity sev, const BatchTlbi *removal,
                       const char *reason, bool conflict);

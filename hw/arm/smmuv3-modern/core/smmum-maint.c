@@ -313,17 +313,38 @@ static void sh_unlink(SmmumMaint *m, Sh *sh)
 
 /* ---- records ---- */
 
+bool smmum_maint_record_init(SmmumMaint *m, SmmumMaintRecord *r,
+                             SmmumMaintKind k)
+{
+    if (!m->p.on[k]) {
+        return false;
+    }
+    memset(r, 0, sizeof(*r));
+    r->kind = k;
+    r->sev = m->p.sev[k];
+    r->bbml = m->bbml;
+    r->idr = m->p.idr;
+    return true;
+}
+
+void smmum_maint_publish(SmmumMaint *m, const SmmumMaintRecord *r)
+{
+    m->c.records[r->kind]++;
+    m->c.by_severity[r->sev]++;
+    if (m->h.record) {
+        m->h.record(m->h.opaque, r);
+    }
+}
+
 void smmum_maint_emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
                       SmmumTearSeverity sev, const BatchTlbi *removal,
                       const char *reason, bool conflict)
 {
     SmmumMaintRecord r;
 
-    if (!m->p.on[k]) {
+    if (!smmum_maint_record_init(m, &r, k)) {
         return;
     }
-    memset(&r, 0, sizeof(r));
-    r.kind = k;
     r.sev = sev;
     r.sid = sh->sid;
     r.ssid = sh->ssid;
@@ -353,16 +374,10 @@ void smmum_maint_emit(SmmumMaint *m, const Sh *sh, SmmumMaintKind k,
     r.reason = reason;
     r.exposure = sh->exposure;
     r.exposure_stale = sh->exposure_stale;
-    r.bbml = m->bbml;
     r.conflict = conflict;
     r.atc = sh->atc;
     r.atc_inv_pending = sh->atc_pending;
-    r.idr = m->p.idr;
-    m->c.records[k]++;
-    m->c.by_severity[sev]++;
-    if (m->h.record) {
-        m->h.record(m->h.opaque, &r);
-    }
+    smmum_maint_publish(m, &r);
 }
 
 /* What a changed entry turned out to be, now that it leaves. */
@@ -576,6 +591,7 @@ static void h_insert(void *opaque, const SmmumIotlbEntry *e)
     memcpy(sh->desc, m->rec_desc, m->rec_n * sizeof(Desc));
     sh->bucket = bucket_of(e);
     sh->epoch = m->epoch;
+    sh->order = m->c.entries;
     g_ptr_array_add(bucket_list(m, sh->bucket, true), sh);
     g_hash_table_insert(m->by_entry, (gpointer)e, sh);
     ctx_count(m, sh, 1);
@@ -583,15 +599,38 @@ static void h_insert(void *opaque, const SmmumIotlbEntry *e)
     m->c.live++;
 }
 
-static void forget_all(SmmumMaint *m, const char *reason)
+static gint sh_cmp_order(gconstpointer a, gconstpointer b)
 {
+    const Sh *x = *(Sh *const *)a, *y = *(Sh *const *)b;
+
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Judge every cached entry, in the order they were cached: the records
+ * come out in an order that does not depend on where the entries live
+ * (a trace replay's are elsewhere than the device's).
+ */
+static void resolve_all(SmmumMaint *m, const char *reason)
+{
+    GPtrArray *all = g_ptr_array_sized_new(g_hash_table_size(m->by_entry));
     GHashTableIter it;
     gpointer k, v;
 
     g_hash_table_iter_init(&it, m->by_entry);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        resolve(m, v, NULL, reason);
+        g_ptr_array_add(all, v);
     }
+    g_ptr_array_sort(all, sh_cmp_order);
+    for (guint i = 0; i < all->len; i++) {
+        resolve(m, g_ptr_array_index(all, i), NULL, reason);
+    }
+    g_ptr_array_free(all, TRUE);
+}
+
+static void forget_all(SmmumMaint *m, const char *reason)
+{
+    resolve_all(m, reason);
     g_hash_table_remove_all(m->buckets);
     g_ptr_array_set_size(m->big, 0);
     g_hash_table_remove_all(m->ctx_asid);
@@ -911,17 +950,11 @@ void smmum_maint_observer(SmmumMaint *m, SmmumTlbObserver *o)
 
 void smmum_maint_finish(SmmumMaint *m)
 {
-    GHashTableIter it;
-    gpointer k, v;
-
     if (m->finished) {
         return;
     }
     m->finished = true;
-    g_hash_table_iter_init(&it, m->by_entry);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        resolve(m, v, NULL, "exit");
-    }
+    resolve_all(m, "exit");
     smmum_maint_atc_finish(m);
 }
 

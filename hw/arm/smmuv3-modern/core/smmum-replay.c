@@ -185,6 +185,11 @@ SmmumTear *smmum_replay_tear(SmmumReplay *rp)
     return rp->t;
 }
 
+SmmumTraceMem *smmum_replay_mem(SmmumReplay *rp)
+{
+    return rp->mem;
+}
+
 void smmum_replay_free(SmmumReplay *rp)
 {
     if (rp) {

@@ -50,6 +50,11 @@ void smmum_replay_set_extra(SmmumReplay *rp, SmmumReplayExtra fn,
 /* Feed one record (idx: its index, passed to the finding callback). */
 void smmum_replay_feed(SmmumReplay *rp, const SmmumTraceRec *r, size_t idx);
 SmmumTear *smmum_replay_tear(SmmumReplay *rp);
+/*
+ * What the trace says guest memory holds at this point of the replay
+ * (for another checker replayed alongside, smmum-maint-trace.h).
+ */
+SmmumTraceMem *smmum_replay_mem(SmmumReplay *rp);
 void smmum_replay_free(SmmumReplay *rp);
 
 /*

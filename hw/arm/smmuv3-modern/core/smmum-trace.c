@@ -26,6 +26,9 @@ struct SmmumTrace {
     uint64_t now;
     SmmumTraceRec run;          /* txn / global-bypass run not written */
     bool has_run;
+    void (*extra_flush)(void *opaque);  /* another checker's pending record */
+    void *extra_opaque;
+    bool in_extra_flush;
     bool finished;
     uint64_t count;
 };
@@ -39,8 +42,19 @@ static void tr_emit_line(SmmumTrace *tr, const SmmumTraceRec *r)
     tr->count++;
 }
 
+/* Another checker's record still pending comes before anything new. */
+static void tr_flush_extra(SmmumTrace *tr)
+{
+    if (tr->extra_flush && !tr->in_extra_flush) {
+        tr->in_extra_flush = true;
+        tr->extra_flush(tr->extra_opaque);
+        tr->in_extra_flush = false;
+    }
+}
+
 static void tr_flush_run(SmmumTrace *tr)
 {
+    tr_flush_extra(tr);
     if (tr->has_run) {
         tr->has_run = false;
         tr_emit_line(tr, &tr->run);
@@ -104,10 +118,12 @@ static bool regs_equal(const SmmumTearRegs *a, const SmmumTearRegs *b)
            a->strtab_base_cfg == b->strtab_base_cfg;
 }
 
-static bool tr_read(void *opaque, uint64_t pa, void *buf, size_t len)
+bool smmum_trace_read_via(SmmumTrace *tr,
+                          bool (*read)(void *opaque, uint64_t pa, void *buf,
+                                       size_t len),
+                          void *opaque, uint64_t pa, void *buf, size_t len)
 {
-    SmmumTrace *tr = opaque;
-    bool ok = tr->h.read && tr->h.read(tr->h.opaque, pa, buf, len);
+    bool ok = read && read(opaque, pa, buf, len);
 
     for (size_t off = 0; off < len; off += SMMUM_TRACE_MEM_MAX) {
         size_t n = MIN(len - off, SMMUM_TRACE_MEM_MAX);
@@ -127,6 +143,13 @@ static bool tr_read(void *opaque, uint64_t pa, void *buf, size_t len)
         tr_write(tr, &r);
     }
     return ok;
+}
+
+static bool tr_read(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+    SmmumTrace *tr = opaque;
+
+    return smmum_trace_read_via(tr, tr->h.read, tr->h.opaque, pa, buf, len);
 }
 
 static void tr_get_regs(void *opaque, SmmumTearRegs *regs)
@@ -376,7 +399,9 @@ void smmum_trace_finish(SmmumTrace *tr)
     }
     tr->finished = true;
     tr_begin(tr);
-    smmum_tear_finish(tr->t);
+    if (tr->t) {
+        smmum_tear_finish(tr->t);
+    }
     tr_end(tr, &r);
 }
 
@@ -385,6 +410,18 @@ void smmum_trace_write_extra(SmmumTrace *tr, const char *json)
     tr_flush_run(tr);
     tr->sink(tr->sink_opaque, json);
     tr->count++;
+}
+
+void smmum_trace_set_extra_flush(SmmumTrace *tr, void (*fn)(void *opaque),
+                                 void *opaque)
+{
+    tr->extra_flush = fn;
+    tr->extra_opaque = opaque;
+}
+
+void smmum_trace_flush(SmmumTrace *tr)
+{
+    tr_flush_run(tr);
 }
 
 uint64_t smmum_trace_count(SmmumTrace *tr)

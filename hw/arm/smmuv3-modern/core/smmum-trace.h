@@ -171,7 +171,11 @@ void smmum_trace_store(SmmumTrace *tr, uint64_t pa, unsigned size,
                        uint64_t vcnt, bool i128);
 void smmum_trace_global_bypass(SmmumTrace *tr, uint32_t sid);
 void smmum_trace_migrate(SmmumTrace *tr);
-/* smmum_tear_finish, an "exit" record, and everything handed out. */
+/*
+ * smmum_tear_finish, an "exit" record, and everything handed out.  A
+ * recorder never attached to a tear checker (tear-check=off, another
+ * checker's records only) just writes the "exit" record.
+ */
 void smmum_trace_finish(SmmumTrace *tr);
 /*
  * Another checker's record: one JSON object (no newline) whose "rec" is a
@@ -179,6 +183,25 @@ void smmum_trace_finish(SmmumTrace *tr);
  * tear checker's inputs.  Readers that do not know the kind skip it.
  */
 void smmum_trace_write_extra(SmmumTrace *tr, const char *json);
+/*
+ * The other checker keeps a record back (a run of repeated inputs, an
+ * input still gathering data): fn writes it with smmum_trace_write_extra
+ * and is called before any record the recorder writes from now on, so
+ * the trace keeps the order of inputs.
+ */
+void smmum_trace_set_extra_flush(SmmumTrace *tr, void (*fn)(void *opaque),
+                                 void *opaque);
+/* Write every record kept back (the tear checker's run, fn's). */
+void smmum_trace_flush(SmmumTrace *tr);
+/*
+ * Another checker's read of guest memory through read(opaque, ...),
+ * recorded as the tear checker's are: "mem" records for what the trace
+ * did not already say, before that checker's input record.
+ */
+bool smmum_trace_read_via(SmmumTrace *tr,
+                          bool (*read)(void *opaque, uint64_t pa, void *buf,
+                                       size_t len),
+                          void *opaque, uint64_t pa, void *buf, size_t len);
 /* Records written so far (header included). */
 uint64_t smmum_trace_count(SmmumTrace *tr);
 void smmum_trace_free(SmmumTrace *tr);
