@@ -179,16 +179,12 @@ void smmum_maint_translated(void *opaque, const SmmumTxn *txn)
     {
         uint64_t *k = g_new(uint64_t, 1);
         SmmumMaintRecord r;
-        SmmumMaintKind kind = SMMUM_MAINT_ATS_UNCOVERED;
 
         *k = key;
         g_hash_table_add(m->uncovered, k);
-        if (!m->p.on[kind]) {
+        if (!smmum_maint_record_init(m, &r, SMMUM_MAINT_ATS_UNCOVERED)) {
             return;
         }
-        memset(&r, 0, sizeof(r));
-        r.kind = kind;
-        r.sev = m->p.sev[kind];
         r.sid = txn->sid;
         r.ssid = txn->ssid;
         r.ssv = txn->ssv;
@@ -198,13 +194,7 @@ void smmum_maint_translated(void *opaque, const SmmumTxn *txn)
         r.detected = "translated";
         r.detect_seq = ++m->seq;
         r.detect_vcnt = smmum_maint_now(m);
-        r.bbml = m->bbml;
-        r.idr = m->p.idr;
-        m->c.records[kind]++;
-        m->c.by_severity[r.sev]++;
-        if (m->h.record) {
-            m->h.record(m->h.opaque, &r);
-        }
+        smmum_maint_publish(m, &r);
     }
 }
 
@@ -215,12 +205,9 @@ static void ats_order(SmmumMaint *m, SmmumMaintKind kind, uint32_t sid,
 {
     SmmumMaintRecord r;
 
-    if (!m->p.on[kind]) {
+    if (!smmum_maint_record_init(m, &r, kind)) {
         return;
     }
-    memset(&r, 0, sizeof(r));
-    r.kind = kind;
-    r.sev = m->p.sev[kind];
     r.sid = sid;
     r.detected = detected;
     r.detect_seq = ++m->seq;
@@ -229,13 +216,7 @@ static void ats_order(SmmumMaint *m, SmmumMaintKind kind, uint32_t sid,
     r.ste_state = state;
     r.ste_eats = eats;
     r.ste_pa = ste_pa;
-    r.bbml = m->bbml;
-    r.idr = m->p.idr;
-    m->c.records[kind]++;
-    m->c.by_severity[r.sev]++;
-    if (m->h.record) {
-        m->h.record(m->h.opaque, &r);
-    }
+    smmum_maint_publish(m, &r);
 }
 
 /*
