@@ -163,6 +163,19 @@ static void dma_abort(Mx *x, uint32_t sid, uint64_t va)
     g_assert_cmpint(dma(x, sid, va).status, ==, SMMUM_XLATE_ABORT);
 }
 
+/* SID 1 with VA -> PA_A mapped by a page (and cached by one DMA). */
+static void mx_init_mapped(Mx *x)
+{
+    mx_init(x);
+    pt_map(x, x->root, 3, VA, PA_A, 0);
+}
+
+static void mx_init_cached(Mx *x)
+{
+    mx_init_mapped(x);
+    dma_ok(x, 1, VA, PA_A);
+}
+
 typedef struct TlbiArgs {
     uint8_t op;
     uint16_t asid, vmid;
@@ -228,8 +241,7 @@ static void test_clean_strict(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     pt_map(&x, x.root, 3, VA + 0x1000, PA_A + 0x1000, 0);
     dma_ok(&x, 1, VA + 0x10, PA_A + 0x10);
     dma_ok(&x, 1, VA + 0x20, PA_A + 0x20);          /* hit */
@@ -328,9 +340,7 @@ static void test_clean_table_free(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, slot_of(&x, x.root, 2, VA), 0);
     tlbi_va(&x, ASID, VA, false);
     do_sync(&x);
@@ -356,8 +366,7 @@ static void stale_case(TlbiArgs t, uint32_t why)
     const SmmumMaintRecord *r;
     uint64_t slot;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     pt_map(&x, x.root, 3, VA + 0x1000, PA_A + 0x1000, 0);
     dma_ok(&x, 1, VA, PA_A);
     dma_ok(&x, 1, VA + 0x1000, PA_A + 0x1000);
@@ -437,8 +446,7 @@ static void test_other_context_not_aimed(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     pt_map(&x, x.root2, 3, VA, PA_B, 0);
     pt_map(&x, x.root2, 3, VA + 0x1000, PA_B + 0x1000, 0);
     dma_ok(&x, 1, VA, PA_A);
@@ -461,9 +469,7 @@ static void test_stale_latent(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     tlbi_va(&x, 9, VA, true);
     do_sync(&x);
@@ -546,9 +552,7 @@ static void test_missing_table(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, slot_of(&x, x.root, 2, VA), 0);
     dma_ok(&x, 1, VA, PA_A);
     g_assert_cmpuint(counters(&x).changes[SMMUM_CHG_UNMAP], ==, 0);
@@ -567,9 +571,7 @@ static void test_missing_narrow(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, leaf_slot(&x, VA),
                  PA_A | D_PAGE | D_AP2);
     dma_ok(&x, 1, VA, PA_A);
@@ -584,9 +586,7 @@ static void test_benign(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, leaf_slot(&x, VA),
                  PA_A | D_PAGE | (1ULL << 56));
     dma_ok(&x, 1, VA, PA_A);
@@ -719,9 +719,7 @@ static void test_bbm_found_at_tlbi(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), PA_B | D_PAGE);
     tlbi_va(&x, ASID, VA, true);
     do_sync(&x);
@@ -737,9 +735,7 @@ static void test_leaf_of_table(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, slot_of(&x, x.root, 2, VA), 0);
     tlbi_va(&x, ASID, VA, true);
     do_sync(&x);
@@ -782,8 +778,7 @@ static void test_ats_clean(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     ats_grant(&x, VA, PA_A);
     translated(&x, PA_A + 0x40);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
@@ -805,8 +800,7 @@ static void test_atc_missing(void)
     Mx x;
     const SmmumMaintRecord *r;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     ats_grant(&x, VA, PA_A);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     tlbi_va(&x, ASID, VA, true);
@@ -829,8 +823,7 @@ static void test_atc_inv_no_sync(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     ats_grant(&x, VA, PA_A);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     atc_inv(&x, VA);
@@ -846,8 +839,7 @@ static void test_atc_late(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     ats_grant(&x, VA, PA_A);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     translated(&x, PA_A);
@@ -866,8 +858,7 @@ static void test_atc_inv_pasid(void)
 {
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     ats_grant(&x, VA, PA_A);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     fx_cmd(&x.f, SMMUM_CMD_ATC_INV | (1ULL << 32) | (1ULL << 11) |
@@ -888,8 +879,7 @@ static void test_ats_uncovered(void)
     Mx x;
     g_autofree char *json = NULL;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
+    mx_init_mapped(&x);
     ats_grant(&x, VA, PA_A);
     atc_inv(&x, VA);
     do_sync(&x);
@@ -1130,9 +1120,7 @@ static void test_json(void)
     JsonObject *o, *d;
     JsonArray *t;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     tlbi_va(&x, 9, VA, true);
     do_sync(&x);
@@ -1172,9 +1160,7 @@ static void test_summary_json(void)
     SmmumMaintCounters c;
     Mx x;
 
-    mx_init(&x);
-    pt_map(&x, x.root, 3, VA, PA_A, 0);
-    dma_ok(&x, 1, VA, PA_A);
+    mx_init_cached(&x);
     dma_ok(&x, 1, VA + 8, PA_A + 8);
     fake_write64(&x.f.mem, leaf_slot(&x, VA), 0);
     tlbi_va(&x, ASID, VA, true);
