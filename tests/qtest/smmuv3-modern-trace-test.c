@@ -4,9 +4,13 @@
  * the tear checker's inputs while it writes its report; the smmum-replay
  * tool (built next to this test; SMMUM_REPLAY overrides) replays the
  * trace offline and must write the very same report, line for line.
+ * With maint-check=on the maintenance checker's inputs are in the same
+ * trace (also with tear-check=off): deliberately wrong TLB maintenance,
+ * and the replay writes the same maintenance records.
  */
 #include "qemu/osdep.h"
 #include "smmum-qtest-util.h"
+#include "smmum-qtest-xlate.h"
 
 #define EDU_STE         (SMMUM_QT_STRTAB + SMMUM_QT_EDU_SID * 64ULL)
 #define STE_S2_W0       (SMMUM_QT_STE_V | (6ULL << 1))  /* Config=S2 */
@@ -140,6 +144,109 @@ static void test_sync_missing(void)
     files_free(&f);
 }
 
+/* ---- the maintenance checker in the same trace ---- */
+
+#define M_VA        (SMMUM_QT_RAM + 0x4000000)
+#define M_PA        (SMMUM_QT_RAM + 0x5000000)
+#define M_ASID      0x2a
+#define M_WRONG     0x2b
+
+/*
+ * edu at stage 1 (ASID M_ASID) with two pages at M_VA; its DMA cached,
+ * then both unmapped: the first with a TLBI of the wrong ASID + SYNC
+ * (stale-translation), the second with none (missing-tlb-maintenance),
+ * each used again.
+ */
+static void maint_wrong(SmmumQt *t, Files *f, const char *tear_mode)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-global arm-smmuv3-modern.tear-check=%s "
+        "-global arm-smmuv3-modern.maint-check=on "
+        "-global arm-smmuv3-modern.tear-report=%s "
+        "-global arm-smmuv3-modern.tear-trace=%s", tear_mode, f->report,
+        f->trace);
+    SmmumQtx x;
+    uint64_t ste[8], root, leaf0, leaf1;
+
+    smmum_qt_start(t, args);
+    smmum_qt_enable(t, 6);
+    smmum_qtx_init(&x, t);
+    root = smmum_qtx_alloc(&x);
+    leaf0 = smmum_qtx_map(&x, root, 3, M_VA, M_PA, SMMUM_QTX_S1_RW);
+    leaf1 = smmum_qtx_map(&x, root, 3, M_VA + 0x1000, M_PA + 0x1000,
+                          SMMUM_QTX_S1_RW);
+    smmum_qtx_write_cd(&x, SMMUM_QTX_CD, smmum_qtx_cd_w0(M_ASID, true),
+                       root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
+    smmum_qtx_set_edu_ste(&x, ste);
+    smmum_qt_mem_to_edu(t, M_VA, 64);
+    smmum_qt_mem_to_edu(t, M_VA + 0x1000, 64);
+    qtest_writeq(t->qts, leaf0, 0);
+    smmum_qt_cmd(t, SMMUM_QTX_CMD_TLBI_NH_VA | (uint64_t)M_WRONG << 48,
+                 M_VA | 1 /* Leaf */);
+    smmum_qt_sync(t);
+    smmum_qt_mem_to_edu(t, M_VA, 64);
+    qtest_writeq(t->qts, leaf1, 0);
+    smmum_qt_mem_to_edu(t, M_VA + 0x1000, 64);
+    smmum_qt_mem_to_edu(t, M_VA + 0x1000, 64);
+}
+
+static void maint_report_ok(const char *report, const char *trace)
+{
+    g_assert(strstr(report, "\"type\":\"stale-translation\""));
+    g_assert(strstr(report, "\"missed_because\":[\"asid\"]"));
+    g_assert(strstr(report, "\"type\":\"missing-tlb-maintenance\""));
+    g_assert(strstr(report, "\"type\":\"maint-summary\""));
+    g_assert(strstr(trace, "{\"rec\":\"maint-header\",\"checks\":"));
+    g_assert(strstr(trace, "{\"rec\":\"maint-walk\",\"sid\":16,"));
+    g_assert(strstr(trace, "{\"rec\":\"maint-insert\",\"id\":1,"));
+    g_assert(strstr(trace, "{\"rec\":\"maint-hit\",\"id\":"));
+    g_assert(strstr(trace, "{\"rec\":\"maint-tlbi\",\"op\":18,"
+                    "\"vmid\":0,\"asid\":43,"));
+    g_assert(strstr(trace, "{\"rec\":\"maint-sync\""));
+    g_assert(strstr(trace, "{\"rec\":\"maint-exit\""));
+    /* the checker's own reads of the changed descriptors */
+    g_assert(strstr(trace, "{\"rec\":\"mem\",\"pa\":\"0x"));
+    g_assert(g_str_has_suffix(trace, "{\"rec\":\"exit\"}\n"));
+}
+
+/* Both checkers on (sync feeder): one trace, one report, replayed. */
+static void test_maint_sync(void)
+{
+    SmmumQt t;
+    Files f;
+    g_autofree char *report = NULL;
+    g_autofree char *trace = NULL;
+
+    files_init(&f);
+    maint_wrong(&t, &f, "sync");
+    report = replay_and_compare(&t, &f);
+    g_assert(g_file_get_contents(f.trace, &trace, NULL, NULL));
+    maint_report_ok(report, trace);
+    g_assert(strstr(trace, "\"rec\":\"cfgi\""));   /* the tear side */
+    files_free(&f);
+}
+
+/* tear-check=off: the trace is the maintenance checker's alone. */
+static void test_maint_tear_off(void)
+{
+    SmmumQt t;
+    Files f;
+    g_autofree char *report = NULL;
+    g_autofree char *trace = NULL;
+
+    files_init(&f);
+    maint_wrong(&t, &f, "off");
+    report = replay_and_compare(&t, &f);
+    g_assert(g_file_get_contents(f.trace, &trace, NULL, NULL));
+    maint_report_ok(report, trace);
+    g_assert(g_str_has_prefix(trace, "{\"rec\":\"header\",\"version\":1,"
+                              "\"mode\":\"off\""));
+    g_assert_null(strstr(trace, "\"rec\":\"cfgi\""));
+    g_assert_null(strstr(trace, "\"rec\":\"txn\""));
+    files_free(&f);
+}
+
 static void test_bad_path(void)
 {
     g_autofree char *err = NULL;
@@ -168,6 +275,9 @@ int main(int argc, char **argv)
     }
     qtest_add_func("/smmuv3-modern/trace/store-torn", test_store_torn);
     qtest_add_func("/smmuv3-modern/trace/sync-missing", test_sync_missing);
+    qtest_add_func("/smmuv3-modern/trace/maint-sync", test_maint_sync);
+    qtest_add_func("/smmuv3-modern/trace/maint-tear-off",
+                   test_maint_tear_off);
     qtest_add_func("/smmuv3-modern/trace/bad-path", test_bad_path);
     return g_test_run();
 }

@@ -10,6 +10,7 @@
 #include "core/smmum-core.h"
 #include "core/smmum-tear.h"
 #include "core/smmum-maint.h"
+#include "core/smmum-maint-trace.h"
 #include "core/smmum-trace.h"
 
 typedef enum SmmumTearAction {
@@ -89,6 +90,7 @@ struct SMMUv3ModernState {
     char *maint_checks_str;
     bool maint_conflict;
     SmmumMaint *maint;
+    SmmumMaintTrace *maint_trace;   /* its recorder (tear-trace) */
     Notifier maint_exit;
     bool maint_owns_report;     /* opened tear_report (tear-check=off) */
     bool maint_finished;

@@ -3,8 +3,9 @@
  * smmuv3-modern: QEMU glue of the maintenance checker (core/smmum-maint.h).
  * Parses the maint-* properties, installs the checker as the core's IOTLB
  * observer, writes its records into the tear report (tear-report=FILE),
- * applies tear-action / tear-severity to them, exposes counters to QOM
- * and prints a summary line when QEMU exits.
+ * records its inputs into the tear trace (tear-trace=FILE, replayed by
+ * tools/smmum-replay), applies tear-action / tear-severity to them,
+ * exposes counters to QOM and prints a summary line when QEMU exits.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -45,7 +46,11 @@ static void maint_finish(SMMUv3ModernState *s)
         return;
     }
     s->maint_finished = true;
-    smmum_maint_finish(s->maint);
+    if (s->maint_trace) {
+        smmum_maint_trace_finish(s->maint_trace);   /* and maint-exit */
+    } else {
+        smmum_maint_finish(s->maint);
+    }
     smmum_maint_get_counters(s->maint, &c);
     sum = smmum_maint_summary(&c);
     fprintf(stderr, "%s: maint check: %s\n", TYPE_ARM_SMMUV3_MODERN, sum);
@@ -180,8 +185,16 @@ bool smmuv3_modern_maint_realize(SMMUv3ModernState *s, Error **errp)
     }
     smmum_idregs_from_core(&s->core, &params.idr);
     params.conflict = s->maint_conflict;
+    if (s->tear_trace) {
+        /* tear-trace: its inputs go into the same trace */
+        s->maint_trace = smmum_maint_trace_new(s->tear_trace, &params);
+        smmum_maint_trace_wrap_host(s->maint_trace, &host);
+    }
     s->maint = smmum_maint_new(&params, &host);
     smmum_maint_observer(s->maint, &obs);
+    if (s->maint_trace) {
+        smmum_maint_trace_attach(s->maint_trace, s->maint, &obs);
+    }
     smmum_core_set_tlb_observer(&s->core, &obs);
     /* Registered after the tear checker's: runs before it closes the file. */
     s->maint_exit.notify = maint_exit_notify;
@@ -197,6 +210,15 @@ void smmuv3_modern_maint_unrealize(SMMUv3ModernState *s)
     notifier_remove(&s->maint_exit);
     maint_finish(s);
     smmum_core_set_tlb_observer(&s->core, NULL);
+    smmum_maint_trace_free(s->maint_trace);
+    s->maint_trace = NULL;
     smmum_maint_free(s->maint);
     s->maint = NULL;
+    if (!s->tear && s->tear_trace) {
+        /* tear-check=off: the trace was this checker's alone */
+        notifier_remove(&s->tear_exit);
+        smmuv3_modern_tear_finish(s);
+        smmum_trace_free(s->tear_trace);
+        s->tear_trace = NULL;
+    }
 }

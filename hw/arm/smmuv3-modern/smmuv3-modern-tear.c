@@ -194,7 +194,7 @@ void smmuv3_modern_tear_finish(SMMUv3ModernState *s)
         /* the recorder stays: the model may still call its hooks */
         smmum_trace_finish(s->tear_trace);
         tear_trace_close(s);
-    } else {
+    } else if (s->tear) {
         smmum_tear_finish(s->tear);
     }
 }
@@ -204,7 +204,9 @@ static void tear_exit_notify(Notifier *n, void *data)
     SMMUv3ModernState *s = container_of(n, SMMUv3ModernState, tear_exit);
 
     smmuv3_modern_tear_finish(s);
-    tear_summary(s);
+    if (s->tear) {
+        tear_summary(s);
+    }
     if (s->tear_report) {
         fclose(s->tear_report);
         s->tear_report = NULL;
@@ -376,15 +378,23 @@ bool smmuv3_modern_tear_realize(SMMUv3ModernState *s, Error **errp)
         }
     }
     if (s->tear_mode == SMMUM_TEAR_OFF) {
-        /* The maintenance checker writes to it too (maint-check=on). */
-        if (s->tear_report_path &&
-            g_strcmp0(s->maint_check_str, "on")) {
+        bool maint = !g_strcmp0(s->maint_check_str, "on");
+
+        /* The maintenance checker writes to them too (maint-check=on). */
+        if (s->tear_report_path && !maint) {
             warn_report("%s: tear-report is ignored with tear-check=off",
                         TYPE_ARM_SMMUV3_MODERN);
         }
-        if (s->tear_trace_path) {
-            warn_report("%s: tear-trace is ignored with tear-check=off",
-                        TYPE_ARM_SMMUV3_MODERN);
+        if (s->tear_trace_path && !maint) {
+            warn_report("%s: tear-trace is ignored with tear-check=off and "
+                        "maint-check=off", TYPE_ARM_SMMUV3_MODERN);
+        } else if (s->tear_trace_path) {
+            /* Its header (mode off), then the maintenance checker's. */
+            if (!tear_trace_start(s, &params, &host, errp)) {
+                return false;
+            }
+            s->tear_exit.notify = tear_exit_notify;
+            qemu_add_exit_notifier(&s->tear_exit);
         }
         return true;
     }
