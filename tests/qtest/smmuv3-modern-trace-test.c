@@ -11,6 +11,7 @@
 #include "qemu/osdep.h"
 #include "smmum-qtest-util.h"
 #include "smmum-qtest-xlate.h"
+#include "hw/arm/smmuv3-modern/smmuv3-modern-testdev.h"
 
 #define EDU_STE         (SMMUM_QT_STRTAB + SMMUM_QT_EDU_SID * 64ULL)
 #define STE_S2_W0       (SMMUM_QT_STE_V | (6ULL << 1))  /* Config=S2 */
@@ -247,6 +248,85 @@ static void test_maint_tear_off(void)
     files_free(&f);
 }
 
+/*
+ * ATS through the test endpoint: ATS Enable set before the STE has EATS
+ * (ats-enabled-before-eats), a translation handed to its ATC, the page
+ * unmapped with a TLBI but no ATC_INV, and a Translated write to it
+ * (atc-inv-missing): the endpoint and ATS hooks replay as recorded.
+ */
+#define TD_DEVFN        (3 << 3)
+#define TD_ATS_CTRL     (TD_ATS_CAP_OFF + 6)
+
+static void td_run(QPCIDevice *dev, QPCIBar bar, uint64_t addr,
+                   uint32_t flags)
+{
+    qpci_io_writel(dev, bar, TD_BUF, 0x5a5a5a5a);
+    qpci_io_writel(dev, bar, TD_ADDR_LO, (uint32_t)addr);
+    qpci_io_writel(dev, bar, TD_ADDR_HI, addr >> 32);
+    qpci_io_writel(dev, bar, TD_LEN, 4);
+    qpci_io_writel(dev, bar, TD_SSID, 0);
+    qpci_io_writel(dev, bar, TD_FLAGS, flags);
+    qpci_io_writel(dev, bar, TD_CMD, TD_CMD_DMA);
+    g_assert_cmpuint(qpci_io_readl(dev, bar, TD_STATUS), ==, 0);
+}
+
+static void test_maint_ats(void)
+{
+    SmmumQt t;
+    SmmumQtx x;
+    Files f;
+    QPCIDevice *dev;
+    QPCIBar bar;
+    uint64_t ste[8], root, leaf;
+    g_autofree char *report = NULL;
+    g_autofree char *trace = NULL;
+    g_autofree char *args = NULL;
+
+    files_init(&f);
+    args = g_strdup_printf("-global arm-smmuv3-modern.tear-check=sync "
+                           "-global arm-smmuv3-modern.maint-check=on "
+                           "-global arm-smmuv3-modern.ats=on "
+                           "-global arm-smmuv3-modern.tear-report=%s "
+                           "-global arm-smmuv3-modern.tear-trace=%s "
+                           "-device smmuv3-modern-testdev,addr=03.0",
+                           f.report, f.trace);
+    smmum_qt_start(&t, args);
+    smmum_qt_enable(&t, 6);
+    smmum_qtx_init(&x, &t);
+    dev = qpci_device_find(&t.pcibus.bus, TD_DEVFN);
+    g_assert(dev);
+    qpci_device_enable(dev);
+    bar = qpci_iomap(dev, 0, NULL);
+    qtest_writew(t.qts, t.pcibus.ecam_alloc_ptr +
+                 ((uint64_t)TD_DEVFN << 12) + TD_ATS_CTRL, 0x8000);
+    root = smmum_qtx_alloc(&x);
+    leaf = smmum_qtx_map(&x, root, 3, M_VA, M_PA, SMMUM_QTX_S1_RW);
+    smmum_qtx_write_cd(&x, SMMUM_QTX_CD, smmum_qtx_cd_w0(M_ASID, true),
+                       root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
+    ste[1] |= 1ULL << 28;                           /* EATS=0b01 */
+    smmum_qt_write_ste(&t, TD_DEVFN, ste);
+    smmum_qt_cfgi_ste(&t, TD_DEVFN);
+    td_run(dev, bar, M_VA, TD_F_WRITE | TD_F_ATS);
+    qtest_writeq(t.qts, leaf, 0);
+    smmum_qt_cmd(&t, SMMUM_QTX_CMD_TLBI_NH_VA | (uint64_t)M_ASID << 48,
+                 M_VA | 1);
+    smmum_qt_sync(&t);
+    td_run(dev, bar, M_VA, TD_F_WRITE | TD_F_ATS);
+    qpci_iounmap(dev, bar);
+    g_free(dev);
+    report = replay_and_compare(&t, &f);
+    g_assert(strstr(report, "\"type\":\"ats-enabled-before-eats\""));
+    g_assert(strstr(report, "\"type\":\"atc-inv-missing\""));
+    g_assert(g_file_get_contents(f.trace, &trace, NULL, NULL));
+    g_assert(strstr(trace, "{\"rec\":\"maint-ats-endpoint\",\"sid\":24,"
+                    "\"event\":\"enable\""));
+    g_assert(strstr(trace, "\"event\":\"cfgi\""));
+    g_assert(strstr(trace, "{\"rec\":\"maint-ats-granted\",\"sid\":24,"));
+    g_assert(strstr(trace, "{\"rec\":\"maint-translated\",\"sid\":24,"));
+    files_free(&f);
+}
+
 static void test_bad_path(void)
 {
     g_autofree char *err = NULL;
@@ -278,6 +358,7 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/trace/maint-sync", test_maint_sync);
     qtest_add_func("/smmuv3-modern/trace/maint-tear-off",
                    test_maint_tear_off);
+    qtest_add_func("/smmuv3-modern/trace/maint-ats", test_maint_ats);
     qtest_add_func("/smmuv3-modern/trace/bad-path", test_bad_path);
     return g_test_run();
 }
