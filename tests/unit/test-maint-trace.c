@@ -341,6 +341,14 @@ static void test_stale_asid(void)
                              .addr = VA + 0x1000, .leaf = true }, "asid");
 }
 
+static void test_stale_vmid(void)
+{
+    /* VMID 7 has nothing cached: meant for VMID 0's stage-1 page. */
+    stale_case((SmmumTlbi) { .opcode = SMMUM_TLBI_NH_VA, .asid = ASID,
+                             .vmid = 7, .addr = VA + 0x1000, .leaf = true },
+               "vmid");
+}
+
 static void test_stale_ttl(void)
 {
     stale_case((SmmumTlbi) { .opcode = SMMUM_TLBI_NH_VA, .asid = ASID,
@@ -1108,6 +1116,7 @@ int main(int argc, char **argv)
     g_test_add_func("/maint-trace/clean/ats", test_ats_clean);
     g_test_add_func("/maint-trace/clean/bbm-levels", test_bbm_levels);
     g_test_add_func("/maint-trace/stale/asid", test_stale_asid);
+    g_test_add_func("/maint-trace/stale/vmid", test_stale_vmid);
     g_test_add_func("/maint-trace/stale/ttl", test_stale_ttl);
     g_test_add_func("/maint-trace/stale/tg", test_stale_tg);
     g_test_add_func("/maint-trace/stale/range", test_stale_range);
