@@ -1008,6 +1008,82 @@ static void test_round_trip(void)
     rt_destroy(&x);
 }
 
+/* The replayed report of x's trace is the live one; the live one. */
+static char *rt_compare(Rt *x, const char *text)
+{
+    GPtrArray *out = replay_text(text);
+    GString *live = g_string_new(NULL), *replayed = g_string_new(NULL);
+
+    for (guint i = 0; i < x->live->len; i++) {
+        g_string_append_printf(live, "%s\n",
+                               (char *)g_ptr_array_index(x->live, i));
+    }
+    for (guint i = 0; i < out->len; i++) {
+        g_string_append_printf(replayed, "%s\n",
+                               (char *)g_ptr_array_index(out, i));
+    }
+    g_assert_cmpstr(replayed->str, ==, live->str);
+    g_ptr_array_free(out, TRUE);
+    g_string_free(replayed, TRUE);
+    return g_string_free(live, FALSE);
+}
+
+#define S2_RW       (D_AP1 | D_AP2 | (0xfULL << 2))   /* S2AP RW, Normal */
+#define VMID        3
+
+/*
+ * Nested translation (stage 1 on stage 2, VMID 3) on a whole core: the
+ * walks' stage-1 and stage-2 reads and both configurations are in the
+ * trace; a stage-2 page remapped under a cached entry (break-before-make;
+ * a TLBI_S2_IPA does not reach combined entries) and one unmapped
+ * without any TLBI (missing maintenance) replay byte for byte.
+ */
+static void test_round_trip_nested(void)
+{
+    Rt x;
+    uint64_t s1root, s2root, w[8] = { 0 }, cd = 0x500000, slot;
+    g_autofree char *live = NULL;
+    const char *text;
+
+    rt_init(&x);
+    s2root = fx_alloc_page(&x.f);
+    fx_pt_map(&x.f, s2root, 1, 1, 0, 0, S2_RW);     /* 1 GiB identity */
+    fx_pt_map(&x.f, s2root, 1, 3, PA_A, PA_B, S2_RW);
+    fx_pt_map(&x.f, s2root, 1, 3, PA_A + 0x1000, PA_B + 0x1000, S2_RW);
+    s1root = fx_alloc_page(&x.f);
+    fx_pt_map(&x.f, s1root, 1, 3, VA, PA_A, ATTRS);
+    fx_pt_map(&x.f, s1root, 1, 3, VA + 0x1000, PA_A + 0x1000, ATTRS);
+    fx_put_cd(&x.f, cd, s1root, ASID, true);
+    smmum_ste_set_field(w, SMMUM_STE_V, 1, 1);
+    smmum_ste_set_field(w, SMMUM_STE_CONFIG, 3, SMMUM_STE_CFG_NESTED);
+    smmum_ste_set_field(w, SMMUM_STE_S1CTXPTR, 50, cd >> 6);
+    fx_ste_s2(w, s2root, VMID, true);
+    fx_write_ste(&x.f, SID, w);
+    rt_cmd(&x, SMMUM_CMD_CFGI_STE | ((uint64_t)SID << 32), 1);
+    rt_sync(&x);
+    g_assert_cmphex(rt_dma(&x, VA + 0x10, 0).pa, ==, PA_B + 0x10);
+    g_assert_cmphex(rt_dma(&x, VA + 0x1010, 0).pa, ==, PA_B + 0x1010);
+    rt_dma(&x, VA + 0x20, 0);
+    /* IPA PA_A moved to PA_A's neighbour: TLBI_S2_IPA for VMID 4. */
+    slot = rt_leaf(&x, s2root, PA_A);
+    fake_write64(&x.f.mem, slot, (PA_B + 0x8000) | D_TABLE | D_AF | S2_RW);
+    rt_cmd(&x, SMMUM_TLBI_S2_IPA | ((uint64_t)(VMID + 1) << SMMUM_TLBI_VMID),
+           PA_A | (1ULL << SMMUM_TLBI_LEAF));
+    rt_sync(&x);
+    rt_dma(&x, VA + 0x30, 0);
+    /* IPA PA_A + 4K unmapped at stage 2, no TLBI at all. */
+    fake_write64(&x.f.mem, rt_leaf(&x, s2root, PA_A + 0x1000), 0);
+    rt_dma(&x, VA + 0x1030, 0);
+    text = rt_finish(&x);
+    g_assert_nonnull(strstr(text, "\"s2p\":{\"ttb\":\"0x"));
+    g_assert_nonnull(strstr(text, "\"vmid\":3}"));
+    live = rt_compare(&x, text);
+    g_assert_nonnull(strstr(live, "\"type\":\"break-before-make\""));
+    g_assert_nonnull(strstr(live, "\"type\":\"missing-tlb-maintenance\""));
+    g_assert_nonnull(strstr(live, "\"findings\":3,"));
+    rt_destroy(&x);
+}
+
 /* ---- the format's checks ---- */
 
 static const char *const header =
@@ -1106,6 +1182,70 @@ static void test_json_round_trip(void)
     tx_destroy(&x);
 }
 
+/*
+ * A nested walk's record with every configuration field set and every
+ * access shape (read, aborted read, swap, aborted swap) decodes to what
+ * was encoded.
+ */
+static void test_json_walk_cfg(void)
+{
+    SmmumMaintTraceAccess acc[4] = {
+        { .pa = 0x1000, .ok = true, .val = 0x1234 },
+        { .pa = 0x2000 },
+        { .pa = 0x3000, .cmpxchg = true, .ok = true, .expect = 5,
+          .new_val = 6, .val = 5 },
+        { .pa = 0x4000, .cmpxchg = true, .expect = 7, .new_val = 8 },
+    };
+    SmmumMaintTraceRec r = {
+        .kind = SMMUM_MTRACE_WALK, .cfg_id = 3, .has_cfg = true, .cx = true,
+        .acc = acc, .nacc = 4, .has_now = true, .now = 99,
+        .txn = { .sid = 9, .ssid = 4, .ssv = true, .write = true,
+                 .priv = true, .instr = true, .addr = 0xfff0001000ULL,
+                 .at = 1, .nw = true },
+    }, d;
+    SmmumWalkCfg *c = &r.cfg;
+    g_autofree char *json = NULL, *again = NULL;
+    bool is_maint;
+    char *err = NULL;
+
+    c->s1 = c->s2 = true;
+    c->s1p.range[0] = (SmmumWalkRange) { true, 0x10000, 25, 12, true, true };
+    c->s1p.range[1] = (SmmumWalkRange) { false, 0x20000, 16, 16, false,
+                                         true };
+    c->s1p.one_priv = c->s1p.ds = c->s1p.ha = c->s1p.hd = true;
+    c->s1p.affd = c->s1p.wxn = c->s1p.pan = c->s1p.big_endian = true;
+    c->s1p.oas = 48;
+    c->s1p.asid = 0xbeef;
+    c->s1p.mair = 0xff44ff00aa55ULL;
+    c->s2p = (SmmumS2Params) {
+        .ttb = 0x30000, .tsz = 24, .granule = 14, .start_level = -1,
+        .ps = 44, .ias = 48, .ds = true, .ha = true, .hd = true,
+        .affd = true, .ptw = true, .fwb = true, .big_endian = true,
+        .vmid = 0x1234,
+    };
+    json = smmum_maint_trace_rec_to_json(&r);
+    g_assert_true(smmum_maint_trace_rec_from_json(json, &d, &is_maint, &err));
+    g_assert_true(is_maint);
+    again = smmum_maint_trace_rec_to_json(&d);
+    g_assert_cmpstr(again, ==, json);
+    g_assert_cmpint(d.cfg.s2p.start_level, ==, -1);
+    g_assert_cmpuint(d.cfg.s2p.vmid, ==, 0x1234);
+    g_assert_cmphex(d.cfg.s1p.mair, ==, 0xff44ff00aa55ULL);
+    g_assert_true(d.cfg.s1p.range[0].had);
+    g_assert_cmpuint(d.cfg.s1p.range[1].granule, ==, 16);
+    g_assert_cmpuint(d.nacc, ==, 4);
+    g_assert_true(d.acc[0].ok && !d.acc[0].cmpxchg);
+    g_assert_false(d.acc[1].ok);
+    g_assert_true(d.acc[2].cmpxchg && d.acc[2].ok);
+    g_assert_cmphex(d.acc[2].new_val, ==, 6);
+    g_assert_true(d.acc[3].cmpxchg && !d.acc[3].ok);
+    g_assert_cmphex(d.acc[3].expect, ==, 7);
+    g_assert_true(d.txn.ssv && d.txn.nw && d.txn.instr);
+    g_assert_cmpuint(d.txn.ssid, ==, 4);
+    g_assert_cmpuint(d.now, ==, 99);
+    smmum_maint_trace_rec_clear(&d);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1136,7 +1276,10 @@ int main(int argc, char **argv)
     g_test_add_func("/maint-trace/ats/enable-early", test_ats_enable_early);
     g_test_add_func("/maint-trace/ats/disable-late", test_ats_disable_late);
     g_test_add_func("/maint-trace/round-trip", test_round_trip);
+    g_test_add_func("/maint-trace/round-trip/nested",
+                    test_round_trip_nested);
     g_test_add_func("/maint-trace/format", test_format);
     g_test_add_func("/maint-trace/json", test_json_round_trip);
+    g_test_add_func("/maint-trace/json/walk-cfg", test_json_walk_cfg);
     return g_test_run();
 }
