@@ -301,6 +301,34 @@ static void test_clean_split_bbm(void)
     tx_destroy(&x);
 }
 
+/*
+ * HTTU: the walk sets the access flag (a compare-and-swap the trace
+ * records with its answer); the checker adopts the updated descriptor,
+ * so the strict unmap after it is clean.
+ */
+static void test_clean_httu(void)
+{
+    Tx x;
+
+    tx_init(&x);
+    x.b.ctx[SID].cfg.s1p.ha = true;
+    map(&x, 3, VA, PA_A, 0);
+    tb_poke(&x.b, leaf(&x, VA), (PA_A | D_PAGE) & ~D_AF);
+    dma_ok(&x, VA, PA_A);
+    g_assert_cmphex(fake_read64(&x.b.mem, leaf(&x, VA)), ==, PA_A | D_PAGE);
+    dma_ok(&x, VA + 4, PA_A + 4);
+    tb_poke(&x.b, leaf(&x, VA), 0);
+    tlbi_va(&x, ASID, VA, true);
+    do_sync(&x);
+    dma_fault(&x, VA);
+    expect_clean(&x);
+    g_assert_nonnull(strstr(x.b.trace->str, "\"ha\":true"));
+    /* [pa, expect, new, seen]: the swap that set AF */
+    g_assert_nonnull(strstr(x.b.trace->str, "\"0x80000843\",\"0x80000c43\","
+                            "\"0x80000843\"]"));
+    tx_destroy(&x);
+}
+
 /* ---- findings ---- */
 
 /* Two pages cached, the second unmapped, tlbi t + SYNC, DMA to it. */
@@ -1253,6 +1281,7 @@ int main(int argc, char **argv)
     g_test_add_func("/maint-trace/clean/fq", test_clean_fq);
     g_test_add_func("/maint-trace/clean/range", test_clean_range);
     g_test_add_func("/maint-trace/clean/split-bbm", test_clean_split_bbm);
+    g_test_add_func("/maint-trace/clean/httu", test_clean_httu);
     g_test_add_func("/maint-trace/clean/ats", test_ats_clean);
     g_test_add_func("/maint-trace/clean/bbm-levels", test_bbm_levels);
     g_test_add_func("/maint-trace/stale/asid", test_stale_asid);

@@ -329,11 +329,27 @@ static bool tb_walk_read64(void *opaque, uint64_t pa, uint64_t *val)
     return true;
 }
 
-/* Walk for txn through the recording hooks, as the core does. */
+static bool tb_walk_cmpxchg64(void *opaque, uint64_t pa, uint64_t expect,
+                              uint64_t new_val, uint64_t *seen)
+{
+    TraceBuilder *b = opaque;
+
+    *seen = fake_read64(&b->mem, pa);
+    if (*seen == expect) {
+        fake_write64(&b->mem, pa, new_val);
+    }
+    return true;
+}
+
+/*
+ * Walk for txn through the recording hooks, as the core does (with
+ * hardware updates: the context's HA / HD decide whether it makes any).
+ */
 static void tb_walk(TraceBuilder *b, const TbMaintCtx *c,
                     const SmmumTxn *txn, bool write, SmmumWalkResult *res)
 {
-    SmmumWalkMem mem = { .opaque = b, .read64 = tb_walk_read64 };
+    SmmumWalkMem mem = { .opaque = b, .read64 = tb_walk_read64,
+                         .cmpxchg64 = tb_walk_cmpxchg64 };
     SmmumWalkReq req = { .addr = txn->addr, .write = write };
 
     b->mobs.walk_begin(b->mobs.opaque, &mem, &c->cfg, txn);
