@@ -393,9 +393,8 @@ int main(int argc, char **argv)
     }
     if (run.error) {
         fprintf(stderr, "smmum-replay: %s: %s\n", argv[1], run.error);
-        return 2;
-    }
-    if (!o.quiet) {
+        rc = 2;
+    } else if (!o.quiet) {
         char *sum;
 
         fprintf(stderr, "replayed %u record(s) of %s in %.3f s%s\n",
@@ -436,9 +435,10 @@ int main(int argc, char **argv)
                     "a cut-down trace)\n", run.maint_diverged);
         }
     }
-    if (o.minimise) {
+    if (o.minimise && !run.error) {
         rc = do_minimise(f, &o, &run);
     }
+    g_free(run.error);
     g_array_free(run.found, TRUE);
     g_array_free(run.found_idx, TRUE);
     g_ptr_array_free(run.maint_found, TRUE);

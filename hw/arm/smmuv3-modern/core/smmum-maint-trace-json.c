@@ -709,8 +709,9 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
     default:
         break;
     }
-    if (r->count < 1) {
-        g_string_append(d->err, "count must be at least 1; ");
+    /* a run of one recording (bounded: a replay must end) */
+    if (r->count < 1 || r->count > UINT32_MAX) {
+        g_string_append(d->err, "count must be 1 to 2^32-1; ");
     }
 }
 
