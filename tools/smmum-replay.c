@@ -40,6 +40,7 @@ typedef struct Run {
     SmmumMaintCounters mc;
     uint64_t maint_diverged;
     uint64_t maint_fed;
+    bool maint_summary;         /* its summary record was written */
     char *error;                /* a malformed maintenance record */
 } Run;
 
@@ -85,6 +86,7 @@ static void on_maint_summary(void *opaque, const SmmumMaintCounters *c,
 {
     Run *run = opaque;
 
+    run->maint_summary = true;
     if (run->report) {
         char *json = smmum_maint_summary_to_json(c);
 
@@ -202,8 +204,13 @@ static void replay(const SmmumTraceFile *f, const Opts *o, Run *run,
     if (o->finish) {
         /* idempotent: nothing more if the trace's exit record came */
         smmum_tear_finish(smmum_replay_tear(rp));
-        if (smmum_maint_replay_checker(mr)) {
+        if (smmum_maint_replay_checker(mr) && !run->maint_summary) {
+            SmmumMaintCounters mc;
+
+            /* as the device's exit: the findings, then the summary */
             smmum_maint_finish(smmum_maint_replay_checker(mr));
+            smmum_maint_get_counters(smmum_maint_replay_checker(mr), &mc);
+            on_maint_summary(run, &mc, end - 1);
         }
     }
     if (o->state && o->stop_at > 0) {
@@ -300,7 +307,8 @@ int main(int argc, char **argv)
         { "finish", 0, 0, G_OPTION_ARG_NONE, &o.finish,
           "judge the end of the run after the last record replayed (at "
           "--stop-at, or when QEMU was killed and the trace has no exit "
-          "record)", NULL },
+          "record), for both checkers: the maintenance checker's summary "
+          "record follows its findings", NULL },
         { "minimise", 'm', 0, G_OPTION_ARG_FILENAME, &o.minimise,
           "write to FILE the fewest records (delta debugging) with which "
           "the finding (--finding, default the first tear, missing "
