@@ -86,6 +86,18 @@ static bool same_txn(const SmmumTxn *a, const SmmumTxn *b)
 }
 
 /*
+ * Start a repeatable input (hit, translated): a walk kept back is
+ * complete (the clock read from here on is this input's), a run stays.
+ */
+static void mt_begin_run(SmmumMaintTrace *mt)
+{
+    if (mt->has_pend && mt->pend.kind == SMMUM_MTRACE_WALK) {
+        mt_flush(mt);
+    }
+    mt->now_valid = false;
+}
+
+/*
  * End a repeatable input (hit, translated): one more of the run kept
  * back when nothing came in between and the clock was not read, else
  * kept back as a new run.
@@ -287,8 +299,7 @@ static bool o_hit(void *opaque, const SmmumIotlbEntry *e,
     SmmumMaintTrace *mt = opaque;
     SmmumMaintTraceRec r = { .kind = SMMUM_MTRACE_HIT, .txn = *txn };
 
-    /* Not mt_begin: a run of hits stays kept back. */
-    mt->now_valid = false;
+    mt_begin_run(mt);
     r.id = entry_id(mt, e);
     r.ok = !mt->obs.tlb_hit || mt->obs.tlb_hit(mt->obs.opaque, e, txn);
     mt_end_run(mt, &r);
@@ -354,7 +365,7 @@ static void o_translated(void *opaque, const SmmumTxn *txn)
     SmmumMaintTraceRec r = { .kind = SMMUM_MTRACE_TRANSLATED, .txn = *txn,
                              .ok = true };
 
-    mt->now_valid = false;
+    mt_begin_run(mt);
     if (mt->obs.translated) {
         mt->obs.translated(mt->obs.opaque, txn);
     }
