@@ -697,6 +697,57 @@ static void test_dt_ats_supported(void)
     g_assert_false(dtb_says_ats("off"));
 }
 
+/*
+ * Accesses through a MemoryRegionCache (as virtio's rings) that cross an
+ * IOVA page whose two pages are not physically adjacent: each part goes
+ * to its own page, and the page physically after the first is untouched
+ * (scripts/patches/0004: QEMU went on in the physically next page).
+ */
+static void test_cached_cross_page(void)
+{
+    uint64_t ste[8], root;
+    Td d;
+
+    td_start(&d, "");
+    clear_pages(&d, 4);
+    qtest_memset(d.t.qts, PA(1), 0xee, 0x1000);
+    root = smmum_qtx_alloc(&d.x);
+    smmum_qtx_map(&d.x, root, 3, IOVA, PA(0), SMMUM_QTX_S1_RW);
+    smmum_qtx_map(&d.x, root, 3, IOVA + 0x1000, PA(2), SMMUM_QTX_S1_RW);
+    smmum_qtx_write_cd(&d.x, SMMUM_QTX_CD, smmum_qtx_cd_w0(7, true), root);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, SMMUM_QTX_CD, 0, 0, 0);
+    set_ste(&d, ste, 0);
+
+    /* An 8-byte write at the last 4 bytes of the first page. */
+    td_wr(&d, TD_BUF, 0x11223344);
+    td_wr(&d, TD_BUF + 4, 0x55667788);
+    g_assert_cmpuint(td_run(&d, TD_CMD_CACHED, IOVA + 0xffc, 8, TD_F_WRITE,
+                            0), ==, TD_ST_OK);
+    g_assert_cmphex(qtest_readl(d.t.qts, PA(0) + 0xffc), ==, 0x11223344);
+    g_assert_cmphex(qtest_readl(d.t.qts, PA(2)), ==, 0x55667788);
+    g_assert_cmphex(qtest_readl(d.t.qts, PA(1)), ==, 0xeeeeeeee);
+
+    /* A 16-byte read across the same boundary. */
+    qtest_writel(d.t.qts, PA(0) + 0xff8, 0xaaaa0001);
+    qtest_writel(d.t.qts, PA(2) + 4, 0xbbbb0002);
+    g_assert_cmpuint(td_run(&d, TD_CMD_CACHED, IOVA + 0xff8, 16, 0, 0), ==,
+                     TD_ST_OK);
+    g_assert_cmphex(td_rd(&d, TD_BUF), ==, 0xaaaa0001);
+    g_assert_cmphex(td_rd(&d, TD_BUF + 4), ==, 0x11223344);
+    g_assert_cmphex(td_rd(&d, TD_BUF + 8), ==, 0x55667788);
+    g_assert_cmphex(td_rd(&d, TD_BUF + 12), ==, 0xbbbb0002);
+
+    /* The second page unmapped: the access faults, nothing lands. */
+    qtest_writeq(d.t.qts, smmum_qtx_map(&d.x, root, 3, IOVA + 0x1000, PA(2),
+                                        SMMUM_QTX_S1_RW), 0);
+    smmum_qt_cmd(&d.t, CMD_TLBI_NH_ALL, 0);
+    smmum_qt_sync(&d.t);
+    g_assert_cmpuint(td_run(&d, TD_CMD_CACHED, IOVA + 0xffc, 8, TD_F_WRITE,
+                            0), !=, TD_ST_OK);
+    g_assert_cmphex(qtest_readl(d.t.qts, PA(1)), ==, 0xeeeeeeee);
+    td_stop(&d);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -715,5 +766,7 @@ int main(int argc, char **argv)
     qtest_add_func("/smmuv3-modern/testdev/dt-ats-supported",
                    test_dt_ats_supported);
     qtest_add_func("/smmuv3-modern/testdev/iort-ats", test_iort_ats);
+    qtest_add_func("/smmuv3-modern/testdev/cached-cross-page",
+                   test_cached_cross_page);
     return g_test_run();
 }

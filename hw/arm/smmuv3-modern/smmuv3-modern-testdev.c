@@ -12,6 +12,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/units.h"
+#include "qemu/rcu.h"
 #include "qapi/error.h"
 #include "hw/pci/pci_device.h"
 #include "hw/pci/pcie.h"
@@ -322,6 +323,39 @@ static uint32_t td_dma(SMMUv3ModernTestdev *d)
     return TD_ST_OK;
 }
 
+/* TD_CMD_CACHED: the access through a MemoryRegionCache. */
+static uint32_t td_cached(SMMUv3ModernTestdev *d)
+{
+    PCIDevice *pdev = PCI_DEVICE(d);
+    bool write = d->flags & TD_F_WRITE;
+    MemoryRegionCache cache;
+    MemTxResult r;
+    int64_t got;
+
+    if (!d->len || d->len > TD_BUF_SIZE ||
+        (d->flags & ~(uint32_t)TD_F_WRITE)) {
+        return TD_ST_BAD;
+    }
+    RCU_READ_LOCK_GUARD();
+    got = address_space_cache_init(&cache, pci_get_address_space(pdev),
+                                   d->addr, d->len, write);
+    if (got < d->len) {
+        address_space_cache_destroy(&cache);
+        return TD_ST_MEM_ERR;
+    }
+    if (write) {
+        r = address_space_write_cached(&cache, 0, d->buf, d->len);
+    } else {
+        r = address_space_read_cached(&cache, 0, d->buf, d->len);
+    }
+    address_space_cache_destroy(&cache);
+    if (r != MEMTX_OK) {
+        return TD_ST_FAULT;
+    }
+    d->done += d->len;
+    return TD_ST_OK;
+}
+
 static void td_command(SMMUv3ModernTestdev *d, uint32_t cmd)
 {
     TdAtcEntry *e;
@@ -344,6 +378,9 @@ static void td_command(SMMUv3ModernTestdev *d, uint32_t cmd)
     case TD_CMD_ATC_FLUSH:
         td_atc_flush(d);
         d->status = TD_ST_OK;
+        break;
+    case TD_CMD_CACHED:
+        d->status = td_cached(d);
         break;
     default:
         d->status = TD_ST_BAD;

@@ -51,6 +51,12 @@
 #define TD_CMD_DMA      1
 #define TD_CMD_ATS_REQ  2
 #define TD_CMD_ATC_FLUSH 3
+/*
+ * LEN bytes between the buffer and ADDR through a MemoryRegionCache of
+ * the device's bus-master address space (what virtio uses for its rings):
+ * TD_F_WRITE writes memory.  No PASID, ATS or attributes.
+ */
+#define TD_CMD_CACHED   4
 
 enum {
     TD_ST_OK = 0,
