@@ -601,6 +601,50 @@ static void test_store_leaf_seen(void)
     }
 }
 
+/*
+ * A CD table set up before its STE (L1CD and leaf written while nothing
+ * reached them, as Linux does for a device's first domain), then the STE
+ * published: the leaf is watched from the STE's store on, so a torn fill
+ * of a new PASID's CD in it (no fetch or CFGI has named the leaf yet) is
+ * seen store by store and reported with its store.
+ */
+static void test_store_leaf_before_ste(void)
+{
+    SmmumQt t;
+    g_autofree char *report = start_mode(&t, "store");
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) tears = NULL;
+    uint64_t w0 = smmum_qtx_cd_w0(9, true), ste[8], cd[8];
+
+    leaf_img(cd, w0, LEAF_TTB_A);
+    for (int i = 0; i < 8; i++) {
+        qtest_writeq(t.qts, leaf_cd(0) + 8 * i, cd[i]);
+    }
+    qtest_writeq(t.qts, LEAF_L1, LEAF_L2 | 1);
+    smmum_qtx_ste_s1(ste, SMMUM_QTX_CFG_S1, LEAF_L1, 1, 8, 0);
+    smmum_qt_write_ste(&t, LEAF_SID, ste);    /* one word: V, Config */
+    smmum_qt_cfgi_ste(&t, LEAF_SID);
+    /* Torn: SSID 1 filled and made valid in one window. */
+    qtest_writeq(t.qts, leaf_cd(1) + 8, LEAF_TTB_B);
+    qtest_writeq(t.qts, leaf_cd(1) + 24, LEAF_MAIR);
+    qtest_writeq(t.qts, leaf_cd(1), w0);
+    cfgi_cd(&t, 1, true);
+
+    text = finish(&t, report);
+    g_assert_null(strstr(text, "\"type\":\"unobserved-store\""));
+    tears = records(text, "tear");
+    g_assert_cmpuint(tears->len, >=, 1);
+    for (guint i = 0; i < tears->len; i++) {
+        QDict *r = g_ptr_array_index(tears, i);
+        QDict *st = qdict_get_qdict(r, "store");
+
+        g_assert_cmpint(qdict_get_int(r, "sid"), ==, LEAF_SID);
+        g_assert_cmpint(qdict_get_int(r, "ssid"), ==, 1);
+        g_assert(st);
+        g_assert_cmphex(hex_member(st, "pa") & ~63ULL, ==, leaf_cd(1));
+    }
+}
+
 static void test_bad_values(void)
 {
     g_autofree char *err = NULL;
@@ -638,5 +682,7 @@ int main(int argc, char **argv)
                    test_store_leaf_unseen);
     qtest_add_func("/smmuv3-modern/tear/store/leaf-seen",
                    test_store_leaf_seen);
+    qtest_add_func("/smmuv3-modern/tear/store/leaf-before-ste",
+                   test_store_leaf_before_ste);
     return g_test_run();
 }

@@ -1375,6 +1375,42 @@ static void test_unobserved_new_leaf(F *f, gconstpointer data)
     g_assert_false(r->store.valid);
 }
 
+/*
+ * An STE published onto a 2-level CD table whose L1CD and leaf were
+ * written before it (first publication): the leaf is reachable, and
+ * watched, from the STE's store on, so a torn fill of a new PASID's CD in
+ * it is found and names its store.
+ */
+static void test_leaf_before_ste(F *f, gconstpointer data)
+{
+    static const unsigned order[] = { 1, 2, 3, 4, 5, 6, 7, 0 };
+    uint64_t ste[8], cd[8];
+    uint64_t a1 = CDT_L2 + 64;
+    SmmumTearRecord *r;
+
+    cd_make(cd, 5, TTB_A);
+    poke(f, CDT_A, CDT_L2 | 1);
+    poke_img(f, CDT_L2, cd);
+    ste_s1(ste, CDT_A, 8, 1, 0);        /* 2-level, 4 KiB leaves */
+    g_assert_false(smmum_tear_watched(f->t, a1));
+    wr_words(f, ste_addr(53), ste, order, 8);
+    g_assert_true(smmum_tear_watched(f->t, a1));
+    inv_ste(f, 53);
+
+    cd_make(cd, 6, TTB_B);
+    wr(f, a1 + 8, cd[1]);
+    wr(f, a1 + 24, cd[3]);
+    wr(f, a1, cd[0]);
+    inv_cd(f, 53, 1);
+    g_assert_cmpuint(count(f, SMMUM_TEAR_REC_TEAR,
+                           SMMUM_TEAR_CLASS_TRANSLATE), ==, 1);
+    r = find(f, SMMUM_TEAR_REC_TEAR, SMMUM_TEAR_CLASS_TRANSLATE);
+    g_assert_cmpuint(r->ssid, ==, 1);
+    g_assert_true(r->store.valid);
+    g_assert_cmphex(r->store.pa, ==, a1);
+    g_assert_cmpuint(count(f, SMMUM_TEAR_REC_UNOBSERVED, -1), ==, 0);
+}
+
 /* Unaligned and narrow stores are merged into their granules. */
 static void test_store_shapes(F *f, gconstpointer data)
 {
@@ -1671,6 +1707,7 @@ int main(int argc, char **argv)
     ADD("/tear/store/unobserved-store", o_store, test_unobserved);
     ADD("/tear/store/unobserved-new-leaf", o_store,
         test_unobserved_new_leaf);
+    ADD("/tear/store/leaf-before-ste", o_store, test_leaf_before_ste);
     ADD("/tear/store/store-shapes", o_store, test_store_shapes);
     ADD("/tear/sync/fetch", o_sync, test_sync_fetch);
     ADD("/tear/report/json", o_store, test_json);

@@ -19,6 +19,7 @@
 #define TEAR_REACH_PAIR_CAP     64      /* STE word 0 x word 1 candidates */
 #define TEAR_TR_INTER_CAP       16      /* intermediate committed images */
 #define TEAR_MISSING_CAP        4       /* missing-inval records / window */
+#define TEAR_L1_SCAN_CAP        4096    /* L1 descriptors read at once */
 
 #define OP_CFGI_STE         0x03
 #define OP_CFGI_STE_RANGE   0x04
@@ -667,20 +668,30 @@ static void view_destroy(SmmumTear *t, TearView *v)
 
 /* ---- reachability ---- */
 
-static void ref_add(GArray *refs, const TearRef *r)
+static bool ref_same(const TearRef *o, const TearRef *r)
+{
+    return o->kind == r->kind && o->sid == r->sid && o->base == r->base &&
+           o->first == r->first && o->count == r->count &&
+           o->stride == r->stride && o->split == r->split &&
+           o->cdmax == r->cdmax &&
+           !memcmp(&o->ctx, &r->ctx, sizeof(r->ctx));
+}
+
+static bool refs_contain(GArray *refs, const TearRef *r)
 {
     for (guint i = 0; i < refs->len; i++) {
-        TearRef *o = &g_array_index(refs, TearRef, i);
-
-        if (o->kind == r->kind && o->sid == r->sid && o->base == r->base &&
-            o->first == r->first && o->count == r->count &&
-            o->stride == r->stride && o->split == r->split &&
-            o->cdmax == r->cdmax &&
-            !memcmp(&o->ctx, &r->ctx, sizeof(r->ctx))) {
-            return;
+        if (ref_same(&g_array_index(refs, TearRef, i), r)) {
+            return true;
         }
     }
-    g_array_append_val(refs, *r);
+    return false;
+}
+
+static void ref_add(GArray *refs, const TearRef *r)
+{
+    if (!refs_contain(refs, r)) {
+        g_array_append_val(refs, *r);
+    }
 }
 
 static void ste_refs_from(SmmumTear *t, TearView *v, const uint64_t *w)
@@ -855,6 +866,54 @@ static bool ref_covers_view(const TearRef *r, const TearView *v)
 
 static void report_missing(SmmumTear *t, TearView *v, const char *why);
 
+/*
+ * Store mode: a level-1 table that has just become reachable (not in
+ * old, the refs before) gets a view for each descriptor that is valid in
+ * memory now, so the tables they point to are watched from this moment,
+ * like the children of a descriptor the guest stores later, rather than
+ * from the first fetch or CFGI naming them: a CD leaf written before its
+ * STE was published is reachable with the STE, and the driver's next
+ * stores to it (a new PASID's CD) must be seen.  Tables of more than
+ * TEAR_L1_SCAN_CAP descriptors keep the lazy views.
+ */
+static void l1_views_now(SmmumTear *t, GArray *old)
+{
+    GArray *refs;
+
+    if (t->p.mode != SMMUM_TEAR_STORE || !t->h.read) {
+        return;
+    }
+    refs = g_array_copy(t->refs);
+    for (guint i = 0; i < refs->len; i++) {
+        const TearRef *r = &g_array_index(refs, TearRef, i);
+        uint32_t sid = r->kind == SMMUM_TEAR_VIEW_L1STD ? 0 : r->sid;
+        uint64_t *w;
+
+        if ((r->kind != SMMUM_TEAR_VIEW_L1STD &&
+             r->kind != SMMUM_TEAR_VIEW_L1CD) ||
+            !r->count || r->count > TEAR_L1_SCAN_CAP ||
+            refs_contain(old, r)) {
+            continue;
+        }
+        w = g_new(uint64_t, r->count);
+        if (t->h.read(t->h.opaque, r->base, w, r->count * 8)) {
+            for (uint64_t k = 0; k < r->count; k++) {
+                uint64_t d = GUINT64_FROM_LE(w[k]);
+                uint64_t addr = r->base + 8 * k;
+                TearMeaning m;
+
+                decode(t, r->kind, NULL, &d, &m);
+                if (m.l1.valid &&
+                    !view_lookup(t, r->kind, sid, r->first + k, addr)) {
+                    view_create(t, r->kind, sid, r->first + k, addr, r, &d);
+                }
+            }
+        }
+        g_free(w);
+    }
+    g_array_free(refs, TRUE);
+}
+
 static void mark_refs_dirty(SmmumTear *t, TearView *v)
 {
     if (!v->refs_dirty) {
@@ -874,6 +933,7 @@ static void reach_update(SmmumTear *t)
     GHashTableIter it;
     gpointer k, val;
     GPtrArray *dirty = t->dirty_views;
+    GArray *old_refs;
 
     t->reach_dirty = false;
     t->dirty_views = g_ptr_array_new();
@@ -896,6 +956,7 @@ static void reach_update(SmmumTear *t)
     t->cover_dirty = false;
     t->watch_gen++;
 
+    old_refs = g_array_copy(t->refs);
     g_array_set_size(t->refs, 0);
     root_refs(t);
     g_hash_table_iter_init(&it, t->views);
@@ -949,6 +1010,8 @@ static void reach_update(SmmumTear *t)
         }
         v->reachable = reach;
     }
+    l1_views_now(t, old_refs);
+    g_array_free(old_refs, TRUE);
 }
 
 static void reach_settle(SmmumTear *t)
