@@ -4,7 +4,9 @@
  * the trace recorder, on a fake guest memory, driven the way the model
  * and the store feeder drive it.  What the recorder writes is the trace
  * (as the device writes it with tear-trace=FILE); what the live checker
- * reports is kept so a test can compare the replay with it.
+ * reports is kept so a test can compare the replay with it.  With
+ * tb_maint_init the maintenance checker is recorded into the same trace
+ * too, fed by a small model of the SMMU's walks and IOTLB.
  */
 #ifndef SMMUM_TRACE_BUILDER_H
 #define SMMUM_TRACE_BUILDER_H
