@@ -89,4 +89,61 @@ static inline char *smmum_json_finish(JsonBuilder *b)
     return out;
 }
 
+/* ---- decoding: members of an object, problems appended to err ---- */
+
+typedef struct SmmumJsonDec {
+    JsonObject *o;
+    GString *err;
+} SmmumJsonDec;
+
+/* A number: a JSON integer, a boolean, or a string ("0x1f", "31"). */
+static inline bool smmum_json_node_u64(JsonNode *n, uint64_t *v)
+{
+    GType t;
+
+    if (!n || !JSON_NODE_HOLDS_VALUE(n)) {
+        return false;
+    }
+    t = json_node_get_value_type(n);
+    if (t == G_TYPE_STRING) {
+        const char *s = json_node_get_string(n);
+        char *end;
+
+        if (!s || !*s) {
+            return false;
+        }
+        *v = g_ascii_strtoull(s, &end, 0);
+        return !*end;
+    }
+    if (t == G_TYPE_INT64) {
+        *v = (uint64_t)json_node_get_int(n);
+        return true;
+    }
+    if (t == G_TYPE_BOOLEAN) {
+        *v = json_node_get_boolean(n);
+        return true;
+    }
+    return false;
+}
+
+/* Member name as a number; 0 (and, if required, an error) when absent. */
+static inline uint64_t smmum_json_get_u64(SmmumJsonDec *d, const char *name,
+                                          bool required)
+{
+    JsonNode *n = json_object_get_member(d->o, name);
+    uint64_t v = 0;
+
+    if (!n) {
+        if (required) {
+            g_string_append_printf(d->err, "missing member \"%s\"; ", name);
+        }
+        return 0;
+    }
+    if (!smmum_json_node_u64(n, &v)) {
+        g_string_append_printf(d->err, "member \"%s\" is not a number; ",
+                               name);
+    }
+    return v;
+}
+
 #endif

@@ -325,61 +325,11 @@ char *smmum_maint_trace_rec_to_json(const SmmumMaintTraceRec *r)
 
 /* ---- decoding ---- */
 
-typedef struct Dec {
-    JsonObject *o;
-    GString *err;
-} Dec;
-
-static bool node_u64(JsonNode *n, uint64_t *v)
-{
-    GType t;
-
-    if (!n || !JSON_NODE_HOLDS_VALUE(n)) {
-        return false;
-    }
-    t = json_node_get_value_type(n);
-    if (t == G_TYPE_STRING) {
-        const char *s = json_node_get_string(n);
-        char *end;
-
-        if (!s || !*s) {
-            return false;
-        }
-        *v = g_ascii_strtoull(s, &end, 0);
-        return !*end;
-    }
-    if (t == G_TYPE_INT64) {
-        *v = (uint64_t)json_node_get_int(n);
-        return true;
-    }
-    if (t == G_TYPE_BOOLEAN) {
-        *v = json_node_get_boolean(n);
-        return true;
-    }
-    return false;
-}
-
-static uint64_t num(Dec *d, const char *name, bool required)
-{
-    JsonNode *n = json_object_get_member(d->o, name);
-    uint64_t v = 0;
-
-    if (!n) {
-        if (required) {
-            g_string_append_printf(d->err, "missing member \"%s\"; ", name);
-        }
-        return 0;
-    }
-    if (!node_u64(n, &v)) {
-        g_string_append_printf(d->err, "member \"%s\" is not a number; ",
-                               name);
-    }
-    return v;
-}
+typedef SmmumJsonDec Dec;
 
 static bool flag(Dec *d, const char *name)
 {
-    return num(d, name, false) != 0;
+    return smmum_json_get_u64(d, name, false) != 0;
 }
 
 /* The object member name as a decoder of its own (NULL: none). */
@@ -401,23 +351,23 @@ static bool sub(Dec *d, const char *name, Dec *out, bool required)
 
 static void get_txn(Dec *d, SmmumTxn *t)
 {
-    t->sid = num(d, "sid", true);
+    t->sid = smmum_json_get_u64(d, "sid", true);
     t->ssv = flag(d, "ssv");
-    t->ssid = num(d, "ssid", false);
-    t->addr = num(d, "addr", true);
+    t->ssid = smmum_json_get_u64(d, "ssid", false);
+    t->addr = smmum_json_get_u64(d, "addr", true);
     t->write = flag(d, "write");
     t->priv = flag(d, "priv");
     t->instr = flag(d, "instr");
-    t->at = num(d, "at", false);
+    t->at = smmum_json_get_u64(d, "at", false);
     t->nw = flag(d, "nw");
 }
 
 static void get_range(Dec *d, SmmumWalkRange *r)
 {
     r->enabled = flag(d, "enabled");
-    r->ttb = num(d, "ttb", true);
-    r->tsz = num(d, "tsz", true);
-    r->granule = num(d, "granule", true);
+    r->ttb = smmum_json_get_u64(d, "ttb", true);
+    r->tsz = smmum_json_get_u64(d, "tsz", true);
+    r->granule = smmum_json_get_u64(d, "granule", true);
     r->tbi = flag(d, "tbi");
     r->had = flag(d, "had");
 }
@@ -450,7 +400,7 @@ static void get_cfg(Dec *d, SmmumWalkCfg *c)
             }
         }
         p->one_priv = flag(&s, "one_priv");
-        p->oas = num(&s, "oas", true);
+        p->oas = smmum_json_get_u64(&s, "oas", true);
         p->ds = flag(&s, "ds");
         p->ha = flag(&s, "ha");
         p->hd = flag(&s, "hd");
@@ -458,18 +408,18 @@ static void get_cfg(Dec *d, SmmumWalkCfg *c)
         p->wxn = flag(&s, "wxn");
         p->pan = flag(&s, "pan");
         p->big_endian = flag(&s, "big_endian");
-        p->asid = num(&s, "asid", true);
-        p->mair = num(&s, "mair", true);
+        p->asid = smmum_json_get_u64(&s, "asid", true);
+        p->mair = smmum_json_get_u64(&s, "mair", true);
     }
     if (c->s2 && sub(d, "s2p", &s, true)) {
         SmmumS2Params *p = &c->s2p;
 
-        p->ttb = num(&s, "ttb", true);
-        p->tsz = num(&s, "tsz", true);
-        p->granule = num(&s, "granule", true);
-        p->start_level = (int8_t)num(&s, "start_level", true);
-        p->ps = num(&s, "ps", true);
-        p->ias = num(&s, "ias", true);
+        p->ttb = smmum_json_get_u64(&s, "ttb", true);
+        p->tsz = smmum_json_get_u64(&s, "tsz", true);
+        p->granule = smmum_json_get_u64(&s, "granule", true);
+        p->start_level = (int8_t)smmum_json_get_u64(&s, "start_level", true);
+        p->ps = smmum_json_get_u64(&s, "ps", true);
+        p->ias = smmum_json_get_u64(&s, "ias", true);
         p->ds = flag(&s, "ds");
         p->ha = flag(&s, "ha");
         p->hd = flag(&s, "hd");
@@ -477,7 +427,7 @@ static void get_cfg(Dec *d, SmmumWalkCfg *c)
         p->ptw = flag(&s, "ptw");
         p->fwb = flag(&s, "fwb");
         p->big_endian = flag(&s, "big_endian");
-        p->vmid = num(&s, "vmid", true);
+        p->vmid = smmum_json_get_u64(&s, "vmid", true);
     }
 }
 
@@ -504,7 +454,9 @@ static void get_accs(Dec *d, SmmumMaintTraceRec *r)
 
             len = json_array_get_length(ea);
             for (unsigned j = 0; j < len && j < 4; j++) {
-                if (!node_u64(json_array_get_element(ea, j), &w[j])) {
+                JsonNode *en = json_array_get_element(ea, j);
+
+                if (!smmum_json_node_u64(en, &w[j])) {
                     len = 0;
                 }
             }
@@ -527,35 +479,35 @@ static void get_accs(Dec *d, SmmumMaintTraceRec *r)
 
 static void get_entry(Dec *d, SmmumIotlbEntry *e)
 {
-    e->tag.stage = num(d, "stage", true);
-    e->tag.regime = num(d, "regime", true);
-    e->tag.vmid = num(d, "vmid", true);
-    e->tag.asid = num(d, "asid", true);
+    e->tag.stage = smmum_json_get_u64(d, "stage", true);
+    e->tag.regime = smmum_json_get_u64(d, "regime", true);
+    e->tag.vmid = smmum_json_get_u64(d, "vmid", true);
+    e->tag.asid = smmum_json_get_u64(d, "asid", true);
     e->global = flag(d, "global");
-    e->iova = num(d, "iova", true);
-    e->pa = num(d, "pa", true);
-    e->size_shift = num(d, "size_shift", true);
-    e->span_shift = num(d, "span_shift", false);
-    e->granule = num(d, "granule", true);
-    e->level = (int8_t)num(d, "level", true);
-    e->perm = num(d, "perm", true);
-    e->s1_attr = num(d, "s1_attr", false);
-    e->s1_sh = num(d, "s1_sh", false);
-    e->s2_memattr = num(d, "s2_memattr", false);
-    e->s2_sh = num(d, "s2_sh", false);
+    e->iova = smmum_json_get_u64(d, "iova", true);
+    e->pa = smmum_json_get_u64(d, "pa", true);
+    e->size_shift = smmum_json_get_u64(d, "size_shift", true);
+    e->span_shift = smmum_json_get_u64(d, "span_shift", false);
+    e->granule = smmum_json_get_u64(d, "granule", true);
+    e->level = (int8_t)smmum_json_get_u64(d, "level", true);
+    e->perm = smmum_json_get_u64(d, "perm", true);
+    e->s1_attr = smmum_json_get_u64(d, "s1_attr", false);
+    e->s1_sh = smmum_json_get_u64(d, "s1_sh", false);
+    e->s2_memattr = smmum_json_get_u64(d, "s2_memattr", false);
+    e->s2_sh = smmum_json_get_u64(d, "s2_sh", false);
 }
 
 static void get_tlbi(Dec *d, SmmumTlbi *t)
 {
-    t->opcode = num(d, "op", true);
-    t->vmid = num(d, "vmid", false);
-    t->asid = num(d, "asid", false);
-    t->addr = num(d, "addr", false);
+    t->opcode = smmum_json_get_u64(d, "op", true);
+    t->vmid = smmum_json_get_u64(d, "vmid", false);
+    t->asid = smmum_json_get_u64(d, "asid", false);
+    t->addr = smmum_json_get_u64(d, "addr", false);
     t->leaf = flag(d, "leaf");
-    t->ttl = num(d, "ttl", false);
-    t->tg = num(d, "tg", false);
-    t->num = num(d, "num", false);
-    t->scale = num(d, "scale", false);
+    t->ttl = smmum_json_get_u64(d, "ttl", false);
+    t->tg = smmum_json_get_u64(d, "tg", false);
+    t->num = smmum_json_get_u64(d, "num", false);
+    t->scale = smmum_json_get_u64(d, "scale", false);
 }
 
 static void get_params(Dec *d, SmmumMaintParams *p)
@@ -577,7 +529,7 @@ static void get_params(Dec *d, SmmumMaintParams *p)
         g_string_append(d->err, "member \"checks\" is not a string; ");
     }
     p->conflict = flag(d, "conflict");
-    p->sync_cap = num(d, "sync_cap", false);
+    p->sync_cap = smmum_json_get_u64(d, "sync_cap", false);
     a = idr && JSON_NODE_HOLDS_ARRAY(idr) ? json_node_get_array(idr) : NULL;
     if (!a || json_array_get_length(a) != 6) {
         g_string_append(d->err, "\"idr\" needs 6 words; ");
@@ -586,7 +538,7 @@ static void get_params(Dec *d, SmmumMaintParams *p)
     for (unsigned i = 0; i < 6; i++) {
         uint64_t v = 0;
 
-        if (!node_u64(json_array_get_element(a, i), &v)) {
+        if (!smmum_json_node_u64(json_array_get_element(a, i), &v)) {
             g_string_append_printf(d->err, "\"idr\"[%u] is not a number; ",
                                    i);
         }
@@ -601,12 +553,12 @@ static void get_view(Dec *d, SmmumAtsSteView *v)
     if (!sub(d, "view", &s, true)) {
         return;
     }
-    v->mem = num(&s, "mem", true);
-    v->mem_eats = num(&s, "mem_eats", false);
-    v->mem_pa = num(&s, "mem_pa", false);
+    v->mem = smmum_json_get_u64(&s, "mem", true);
+    v->mem_eats = smmum_json_get_u64(&s, "mem_eats", false);
+    v->mem_pa = smmum_json_get_u64(&s, "mem_pa", false);
     v->cached = flag(&s, "cached");
-    v->cache = num(&s, "cache", false);
-    v->cache_eats = num(&s, "cache_eats", false);
+    v->cache = smmum_json_get_u64(&s, "cache", false);
+    v->cache_eats = smmum_json_get_u64(&s, "cache_eats", false);
 }
 
 static void decode(Dec *d, SmmumMaintTraceRec *r)
@@ -614,7 +566,7 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
     Dec s;
 
     r->has_now = json_object_has_member(d->o, "now");
-    r->now = num(d, "now", false);
+    r->now = smmum_json_get_u64(d, "now", false);
     r->count = 1;
     switch (r->kind) {
     case SMMUM_MTRACE_HEADER:
@@ -622,7 +574,7 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
         break;
     case SMMUM_MTRACE_WALK:
         get_txn(d, &r->txn);
-        r->cfg_id = num(d, "cfg_id", true);
+        r->cfg_id = smmum_json_get_u64(d, "cfg_id", true);
         r->has_cfg = json_object_has_member(d->o, "cfg");
         if (r->has_cfg && sub(d, "cfg", &s, true)) {
             get_cfg(&s, &r->cfg);
@@ -631,14 +583,14 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
         get_accs(d, r);
         break;
     case SMMUM_MTRACE_INSERT:
-        r->id = num(d, "id", true);
+        r->id = smmum_json_get_u64(d, "id", true);
         get_entry(d, &r->entry);
         break;
     case SMMUM_MTRACE_REMOVE: {
         JsonNode *t = json_object_get_member(d->o, "tlbi");
 
         r->all = !json_object_has_member(d->o, "id");
-        r->id = num(d, "id", false);
+        r->id = smmum_json_get_u64(d, "id", false);
         r->has_tlbi = t != NULL;
         if (t && JSON_NODE_HOLDS_VALUE(t) &&
             json_node_get_value_type(t) == G_TYPE_STRING &&
@@ -650,11 +602,11 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
         break;
     }
     case SMMUM_MTRACE_HIT:
-        r->id = num(d, "id", true);
+        r->id = smmum_json_get_u64(d, "id", true);
         get_txn(d, &r->txn);
         r->ok = flag(d, "ok");
         r->count = json_object_has_member(d->o, "count") ?
-                   num(d, "count", true) : 1;
+                   smmum_json_get_u64(d, "count", true) : 1;
         break;
     case SMMUM_MTRACE_TLBI:
         get_tlbi(d, &r->tlbi);
@@ -662,28 +614,28 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
     case SMMUM_MTRACE_ATS_GRANTED:
         get_txn(d, &r->txn);
         if (sub(d, "out", &s, true)) {
-            r->out.status = num(&s, "status", false);
-            r->out.pa = num(&s, "pa", true);
-            r->out.addr_mask = num(&s, "addr_mask", true);
+            r->out.status = smmum_json_get_u64(&s, "status", false);
+            r->out.pa = smmum_json_get_u64(&s, "pa", true);
+            r->out.addr_mask = smmum_json_get_u64(&s, "addr_mask", true);
             r->out.read = flag(&s, "read");
             r->out.write = flag(&s, "write");
-            r->out.ats_resp = num(&s, "ats_resp", false);
+            r->out.ats_resp = smmum_json_get_u64(&s, "ats_resp", false);
             r->out.exec = flag(&s, "exec");
             r->out.global = flag(&s, "global");
         }
         break;
     case SMMUM_MTRACE_ATC_INV:
-        r->inv.sid = num(d, "sid", true);
+        r->inv.sid = smmum_json_get_u64(d, "sid", true);
         r->inv.ssv = flag(d, "ssv");
-        r->inv.ssid = num(d, "ssid", false);
+        r->inv.ssid = smmum_json_get_u64(d, "ssid", false);
         r->inv.global = flag(d, "global");
-        r->inv.addr = num(d, "addr", true);
-        r->inv.size_log2 = num(d, "size_log2", true);
+        r->inv.addr = smmum_json_get_u64(d, "addr", true);
+        r->inv.size_log2 = smmum_json_get_u64(d, "size_log2", true);
         break;
     case SMMUM_MTRACE_TRANSLATED:
         get_txn(d, &r->txn);
         r->count = json_object_has_member(d->o, "count") ?
-                   num(d, "count", true) : 1;
+                   smmum_json_get_u64(d, "count", true) : 1;
         break;
     case SMMUM_MTRACE_ATS_ENDPOINT: {
         JsonNode *e = json_object_get_member(d->o, "event");
@@ -692,7 +644,7 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
                          json_node_get_string(e) : NULL;
         bool found = false;
 
-        r->sid = num(d, "sid", true);
+        r->sid = smmum_json_get_u64(d, "sid", true);
         for (unsigned i = 0; ev && i < G_N_ELEMENTS(ev_names); i++) {
             if (!strcmp(ev, ev_names[i])) {
                 r->ev = i;

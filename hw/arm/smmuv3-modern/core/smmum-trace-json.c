@@ -195,58 +195,11 @@ char *smmum_trace_rec_to_json(const SmmumTraceRec *r)
 
 /* ---- decoding ---- */
 
-typedef struct Dec {
-    JsonObject *o;
-    GString *err;
-} Dec;
-
-static bool node_u64(JsonNode *n, uint64_t *v)
-{
-    if (!n || !JSON_NODE_HOLDS_VALUE(n)) {
-        return false;
-    }
-    if (json_node_get_value_type(n) == G_TYPE_STRING) {
-        const char *s = json_node_get_string(n);
-        char *end;
-
-        if (!s || !*s) {
-            return false;
-        }
-        *v = g_ascii_strtoull(s, &end, 0);
-        return !*end;
-    }
-    if (json_node_get_value_type(n) == G_TYPE_INT64) {
-        *v = (uint64_t)json_node_get_int(n);
-        return true;
-    }
-    if (json_node_get_value_type(n) == G_TYPE_BOOLEAN) {
-        *v = json_node_get_boolean(n);
-        return true;
-    }
-    return false;
-}
-
-static uint64_t get_u64(Dec *d, const char *name, bool required)
-{
-    JsonNode *n = json_object_get_member(d->o, name);
-    uint64_t v = 0;
-
-    if (!n) {
-        if (required) {
-            g_string_append_printf(d->err, "missing member \"%s\"; ", name);
-        }
-        return 0;
-    }
-    if (!node_u64(n, &v)) {
-        g_string_append_printf(d->err, "member \"%s\" is not a number; ",
-                               name);
-    }
-    return v;
-}
+typedef SmmumJsonDec Dec;
 
 static bool get_bool(Dec *d, const char *name, bool required)
 {
-    return get_u64(d, name, required) != 0;
+    return smmum_json_get_u64(d, name, required) != 0;
 }
 
 static const char *get_str(Dec *d, const char *name)
@@ -283,7 +236,7 @@ static unsigned get_words(Dec *d, const char *name, uint64_t *w,
         len = max;
     }
     for (unsigned i = 0; i < len; i++) {
-        if (!node_u64(json_array_get_element(a, i), &w[i])) {
+        if (!smmum_json_node_u64(json_array_get_element(a, i), &w[i])) {
             g_string_append_printf(d->err, "member \"%s\"[%u] is not a "
                                    "number; ", name, i);
         }
@@ -302,10 +255,10 @@ static void get_regs(Dec *d, SmmumTraceRec *r)
         r->regs.idr.idr[i] = idr[i];
     }
     r->regs.smmuen = get_bool(d, "smmuen", true);
-    r->regs.strtab_base = get_u64(d, "strtab_base", true);
-    r->regs.strtab_base_cfg = get_u64(d, "strtab_base_cfg", true);
+    r->regs.strtab_base = smmum_json_get_u64(d, "strtab_base", true);
+    r->regs.strtab_base_cfg = smmum_json_get_u64(d, "strtab_base_cfg", true);
     r->has_gbpa = json_object_has_member(d->o, "gbpa");
-    r->gbpa = get_u64(d, "gbpa", false);
+    r->gbpa = smmum_json_get_u64(d, "gbpa", false);
 }
 
 static void get_cmd(Dec *d, SmmumTraceRec *r)
@@ -313,7 +266,7 @@ static void get_cmd(Dec *d, SmmumTraceRec *r)
     r->has_cmd = json_object_has_member(d->o, "cmd");
     if (r->has_cmd) {
         get_words(d, "cmd", r->cmd, 2);
-        r->cmdq_cons = get_u64(d, "cmdq_cons", true);
+        r->cmdq_cons = smmum_json_get_u64(d, "cmdq_cons", true);
     }
 }
 
@@ -332,13 +285,13 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
     }
     r->kind = k;
     r->has_now = json_object_has_member(d->o, "now");
-    r->now = get_u64(d, "now", false);
+    r->now = smmum_json_get_u64(d, "now", false);
     switch (r->kind) {
     case SMMUM_TRACE_HEADER: {
         const char *mode;
         JsonNode *model;
 
-        r->version = get_u64(d, "version", true);
+        r->version = smmum_json_get_u64(d, "version", true);
         if (r->version != SMMUM_TRACE_VERSION) {
             g_string_append_printf(d->err, "trace version %u, this reader "
                                    "knows %u; ", r->version,
@@ -349,9 +302,9 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
         if (mode && !smmum_tear_mode_parse(mode, &r->params.mode)) {
             g_string_append_printf(d->err, "unknown mode \"%s\"; ", mode);
         }
-        r->params.state_cap = get_u64(d, "state_cap", false);
-        r->params.value_cap = get_u64(d, "value_cap", false);
-        r->params.gap_ticks = get_u64(d, "gap_ticks", false);
+        r->params.state_cap = smmum_json_get_u64(d, "state_cap", false);
+        r->params.value_cap = smmum_json_get_u64(d, "value_cap", false);
+        r->params.gap_ticks = smmum_json_get_u64(d, "gap_ticks", false);
         get_regs(d, r);
         model = json_object_get_member(d->o, "model");
         if (model && JSON_NODE_HOLDS_OBJECT(model)) {
@@ -365,15 +318,16 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
             }
             r->model.lse2_known = json_object_has_member(md.o, "lse2");
             r->model.lse2 = get_bool(&md, "lse2", false);
-            r->model.cfgcache_size = get_u64(&md, "cfgcache_size", false);
+            r->model.cfgcache_size = smmum_json_get_u64(&md, "cfgcache_size",
+                                                        false);
             r->model.cfgcache_sticky = get_bool(&md, "cfgcache_sticky",
                                                 false);
         }
         break;
     }
     case SMMUM_TRACE_MEM:
-        r->pa = get_u64(d, "pa", true);
-        r->len = get_u64(d, "len", true);
+        r->pa = smmum_json_get_u64(d, "pa", true);
+        r->len = smmum_json_get_u64(d, "len", true);
         r->ok = get_bool(d, "ok", true);
         if (r->len > SMMUM_TRACE_MEM_MAX) {
             g_string_append_printf(d->err, "mem len %u > %u; ", r->len,
@@ -388,12 +342,12 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
         get_regs(d, r);
         break;
     case SMMUM_TRACE_STORE:
-        r->pa = get_u64(d, "pa", true);
-        r->size = get_u64(d, "size", true);
-        r->data = get_u64(d, "data", true);
-        r->pc = get_u64(d, "pc", false);
-        r->cpu = (int)get_u64(d, "cpu", false);
-        r->vcnt = get_u64(d, "vcnt", false);
+        r->pa = smmum_json_get_u64(d, "pa", true);
+        r->size = smmum_json_get_u64(d, "size", true);
+        r->data = smmum_json_get_u64(d, "data", true);
+        r->pc = smmum_json_get_u64(d, "pc", false);
+        r->cpu = (int)smmum_json_get_u64(d, "cpu", false);
+        r->vcnt = smmum_json_get_u64(d, "vcnt", false);
         r->i128 = get_bool(d, "i128", false);
         if (r->size < 1 || r->size > 8) {
             g_string_append_printf(d->err, "store size %u; ", r->size);
@@ -409,9 +363,9 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
         } else {
             r->cfgi.kind = ci;
         }
-        r->cfgi.sid = get_u64(d, "sid", true);
-        r->cfgi.ssid = get_u64(d, "ssid", false);
-        r->cfgi.range = get_u64(d, "range", false);
+        r->cfgi.sid = smmum_json_get_u64(d, "sid", true);
+        r->cfgi.ssid = smmum_json_get_u64(d, "ssid", false);
+        r->cfgi.range = smmum_json_get_u64(d, "range", false);
         r->cfgi.leaf = get_bool(d, "leaf", false);
         get_cmd(d, r);
         break;
@@ -429,23 +383,23 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
         } else {
             r->fetch = fi;
         }
-        r->sid = get_u64(d, "sid", true);
-        r->ssid = get_u64(d, "ssid", false);
-        r->pa = get_u64(d, "pa", true);
+        r->sid = smmum_json_get_u64(d, "sid", true);
+        r->ssid = smmum_json_get_u64(d, "ssid", false);
+        r->pa = smmum_json_get_u64(d, "pa", true);
         r->n = get_words(d, "w", r->w, 8);
         break;
     }
     case SMMUM_TRACE_PREFETCH:
     case SMMUM_TRACE_TXN:
-        r->sid = get_u64(d, "sid", true);
-        r->ssid = get_u64(d, "ssid", false);
+        r->sid = smmum_json_get_u64(d, "sid", true);
+        r->ssid = smmum_json_get_u64(d, "ssid", false);
         r->ssv = get_bool(d, "ssv", false);
         r->count = r->kind == SMMUM_TRACE_TXN ?
-                   get_u64(d, "count", true) : 1;
+                   smmum_json_get_u64(d, "count", true) : 1;
         break;
     case SMMUM_TRACE_GLOBAL_BYPASS:
-        r->sid = get_u64(d, "sid", true);
-        r->count = get_u64(d, "count", true);
+        r->sid = smmum_json_get_u64(d, "sid", true);
+        r->count = smmum_json_get_u64(d, "count", true);
         break;
     default:
         break;
