@@ -273,7 +273,9 @@ static void watch_poke(SMMUv3ModernState *s)
  * memory transaction may be committed (BQL held: a vCPU's store to a
  * watched page, a register write, qtest); otherwise from the bottom half.
  * The other hooks (CFGI, SYNC, fetches inside a translation) use the
- * bottom half: what they add lies on pages already watched.
+ * bottom half: what they add normally lies on pages already watched (the
+ * checker makes the views of a newly reachable level-1 table's valid
+ * descriptors at the store or register write that reaches it).
  */
 static void watch_now(SMMUv3ModernState *s)
 {
