@@ -18,7 +18,9 @@
 #
 # Cached in $SMMU_CACHE/kernel-build/<pkgver>_<fragment hash>_<script hash>/
 # (built once per machine, rebuilt when missing); kernel-build/current
-# points at the last good build.  Its kernel.env (the format of
+# points at the last good build of the default fragment (current-<suite>-
+# <fragment hash> at that of another --fragment or --suite, so a debug
+# build never takes the default's place).  Its kernel.env (the format of
 # fetch-kernels.sh, MODDIR empty: everything is built in) adds
 #   HDRDIR=<uAPI headers>/include   SYSMAP=<System.map>   CONFIG=<.config>
 # If the archive cannot serve the source, the last good build is printed
@@ -34,12 +36,16 @@ while [ $# -gt 0 ]; do
         --no-cache) ;;  # handled before lib.sh is sourced
         --fragment) fragment=$(readlink -f "${2:?}"); shift ;;
         --suite) suite=${2:?}; shift ;;
-        -h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1" ;;
     esac
     shift
 done
 [ -f "$fragment" ] || die "--fragment: no file $fragment"
+fhash=$(hash_stdin < "$fragment")
+current=current
+[ "$fragment" = "$(readlink -f "$SMMU_TOP/tests/guest/kernel/smmum-iommufd.config")" ] &&
+    [ "$suite" = sid ] || current="current-$suite-$fhash"
 
 BROOT="$SMMU_CACHE/kernel-build"
 SROOT="$SMMU_CACHE/kernel-src"
@@ -49,10 +55,10 @@ apt_name="kernels-$suite"
 # Fall back to the last good build when the archive fails.
 archive_fail() {
     local reason=$1
-    if [ -f "$BROOT/current/kernel.env" ]; then
+    if [ -f "$BROOT/$current/kernel.env" ]; then
         log "skipped: archive: $reason; using the cached build" \
-            "$(readlink "$BROOT/current")"
-        echo "$BROOT/current/kernel.env"
+            "$(readlink "$BROOT/$current")"
+        echo "$BROOT/$current/kernel.env"
         exit 0
     fi
     echo "skipped: archive: $reason"
@@ -72,12 +78,11 @@ ver=$(apt_cache_private "$apt_name" show "$pkg" 2>/dev/null |
       awk '/^Version:/ {print $2; exit}')
 [ -n "$ver" ] || archive_fail "$pkg is not available in $suite"
 
-fhash=$(hash_stdin < "$fragment")
 shash=$(hash_stdin < "$SMMU_TOP/scripts/build-kernel.sh")
 key="${ver//:/_}_${fhash}_${shash}"
 bdir="$BROOT/$key"
 if [ -f "$bdir/.done" ]; then
-    ln -sfn "$key" "$BROOT/current"
+    ln -sfn "$key" "$BROOT/$current"
     echo "$bdir/kernel.env"
     exit 0
 fi
@@ -167,5 +172,5 @@ SYSMAP=$bdir/System.map
 CONFIG=$bdir/config
 ENV
 touch "$bdir/.done"
-ln -sfn "$key" "$BROOT/current"
+ln -sfn "$key" "$BROOT/$current"
 echo "$bdir/kernel.env"
