@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -144,6 +145,35 @@ static inline uint64_t smmum_json_get_u64(SmmumJsonDec *d, const char *name,
                                name);
     }
     return v;
+}
+
+/* Member name as a string; NULL (and, if required, an error) if not. */
+static inline const char *smmum_json_get_str(SmmumJsonDec *d,
+                                             const char *name, bool required)
+{
+    JsonNode *n = json_object_get_member(d->o, name);
+
+    if (!n || !JSON_NODE_HOLDS_VALUE(n) ||
+        json_node_get_value_type(n) != G_TYPE_STRING) {
+        if (required) {
+            g_string_append_printf(d->err, "member \"%s\" is not a string; ",
+                                   name);
+        }
+        return NULL;
+    }
+    return json_node_get_string(n);
+}
+
+/* The index of s in the name table tab[0..n-1], or -1. */
+static inline int smmum_json_name_index(const char *const *tab, unsigned n,
+                                        const char *s)
+{
+    for (unsigned i = 0; s && i < n; i++) {
+        if (tab[i] && !strcmp(tab[i], s)) {
+            return i;
+        }
+    }
+    return -1;
 }
 
 #endif

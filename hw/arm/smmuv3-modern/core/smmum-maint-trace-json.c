@@ -638,20 +638,13 @@ static void decode(Dec *d, SmmumMaintTraceRec *r)
                    smmum_json_get_u64(d, "count", true) : 1;
         break;
     case SMMUM_MTRACE_ATS_ENDPOINT: {
-        JsonNode *e = json_object_get_member(d->o, "event");
-        const char *ev = e && JSON_NODE_HOLDS_VALUE(e) &&
-                         json_node_get_value_type(e) == G_TYPE_STRING ?
-                         json_node_get_string(e) : NULL;
-        bool found = false;
+        const char *ev = smmum_json_get_str(d, "event", false);
+        int i = smmum_json_name_index(ev_names, G_N_ELEMENTS(ev_names), ev);
 
         r->sid = smmum_json_get_u64(d, "sid", true);
-        for (unsigned i = 0; ev && i < G_N_ELEMENTS(ev_names); i++) {
-            if (!strcmp(ev, ev_names[i])) {
-                r->ev = i;
-                found = true;
-            }
-        }
-        if (!found) {
+        if (i >= 0) {
+            r->ev = i;
+        } else {
             g_string_append_printf(d->err, "unknown ATS endpoint event "
                                    "\"%s\"; ", ev ? ev : "");
         }
@@ -672,7 +665,7 @@ bool smmum_maint_trace_rec_from_json(const char *line, SmmumMaintTraceRec *r,
 {
     JsonParser *p = json_parser_new();
     GString *e = g_string_new(NULL);
-    JsonNode *root = NULL, *rec;
+    JsonNode *root = NULL;
     bool ok;
 
     *is_maint = false;
@@ -686,21 +679,14 @@ bool smmum_maint_trace_rec_from_json(const char *line, SmmumMaintTraceRec *r,
         g_string_append(e, "not a JSON object");
     } else {
         Dec d = { json_node_get_object(root), e };
-        const char *name = NULL;
+        int k = smmum_json_name_index(kind_names, SMMUM_MTRACE__MAX,
+                                      smmum_json_get_str(&d, "rec", false));
 
-        rec = json_object_get_member(d.o, "rec");
-        if (rec && JSON_NODE_HOLDS_VALUE(rec) &&
-            json_node_get_value_type(rec) == G_TYPE_STRING) {
-            name = json_node_get_string(rec);
-        }
-        for (unsigned k = 0; name && k < SMMUM_MTRACE__MAX; k++) {
-            if (!strcmp(name, kind_names[k])) {
-                *is_maint = true;
-                memset(r, 0, sizeof(*r));
-                r->kind = k;
-                decode(&d, r);
-                break;
-            }
+        if (k >= 0) {
+            *is_maint = true;
+            memset(r, 0, sizeof(*r));
+            r->kind = k;
+            decode(&d, r);
         }
     }
     g_object_unref(p);

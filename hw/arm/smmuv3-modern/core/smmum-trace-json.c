@@ -48,16 +48,6 @@ const char *smmum_trace_kind_name(SmmumTraceKind k)
     return (unsigned)k < SMMUM_TRACE__MAX ? kind_names[k] : "?";
 }
 
-static int name_index(const char *const *tab, unsigned n, const char *s)
-{
-    for (unsigned i = 0; s && i < n; i++) {
-        if (tab[i] && !strcmp(tab[i], s)) {
-            return i;
-        }
-    }
-    return -1;
-}
-
 /* ---- encoding ---- */
 
 static void put_words(JsonBuilder *b, const char *name, const uint64_t *w,
@@ -202,19 +192,6 @@ static bool get_bool(Dec *d, const char *name, bool required)
     return smmum_json_get_u64(d, name, required) != 0;
 }
 
-static const char *get_str(Dec *d, const char *name)
-{
-    JsonNode *n = json_object_get_member(d->o, name);
-
-    if (!n || !JSON_NODE_HOLDS_VALUE(n) ||
-        json_node_get_value_type(n) != G_TYPE_STRING) {
-        g_string_append_printf(d->err, "member \"%s\" is not a string; ",
-                               name);
-        return NULL;
-    }
-    return json_node_get_string(n);
-}
-
 /* An array of up to max numbers; returns how many. */
 static unsigned get_words(Dec *d, const char *name, uint64_t *w,
                           unsigned max)
@@ -272,8 +249,8 @@ static void get_cmd(Dec *d, SmmumTraceRec *r)
 
 static void decode_object(Dec *d, SmmumTraceRec *r)
 {
-    const char *rec = get_str(d, "rec");
-    int k = rec ? name_index(kind_names, SMMUM_TRACE__MAX, rec) : -1;
+    const char *rec = smmum_json_get_str(d, "rec", true);
+    int k = rec ? smmum_json_name_index(kind_names, SMMUM_TRACE__MAX, rec) : -1;
 
     if (!rec) {
         return;
@@ -298,7 +275,7 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
                                    SMMUM_TRACE_VERSION);
             return;
         }
-        mode = get_str(d, "mode");
+        mode = smmum_json_get_str(d, "mode", true);
         if (mode && !smmum_tear_mode_parse(mode, &r->params.mode)) {
             g_string_append_printf(d->err, "unknown mode \"%s\"; ", mode);
         }
@@ -311,7 +288,7 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
             Dec md = { json_node_get_object(model), d->err };
 
             if (json_object_has_member(md.o, "accel")) {
-                const char *a = get_str(&md, "accel");
+                const char *a = smmum_json_get_str(&md, "accel", true);
 
                 g_strlcpy(r->model.accel, a ? a : "",
                           sizeof(r->model.accel));
@@ -354,8 +331,9 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
         }
         break;
     case SMMUM_TRACE_CFGI: {
-        const char *op = get_str(d, "op");
-        int ci = name_index(cfgi_names, G_N_ELEMENTS(cfgi_names), op);
+        const char *op = smmum_json_get_str(d, "op", true);
+        int ci = smmum_json_name_index(cfgi_names, G_N_ELEMENTS(cfgi_names),
+                                       op);
 
         if (ci < 0) {
             g_string_append_printf(d->err, "unknown CFGI \"%s\"; ",
@@ -374,8 +352,9 @@ static void decode_object(Dec *d, SmmumTraceRec *r)
         get_cmd(d, r);
         break;
     case SMMUM_TRACE_FETCH: {
-        const char *fk = get_str(d, "kind");
-        int fi = name_index(fetch_names, G_N_ELEMENTS(fetch_names), fk);
+        const char *fk = smmum_json_get_str(d, "kind", true);
+        int fi = smmum_json_name_index(fetch_names,
+                                       G_N_ELEMENTS(fetch_names), fk);
 
         if (fi < 0) {
             g_string_append_printf(d->err, "unknown fetch kind \"%s\"; ",
